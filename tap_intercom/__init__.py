@@ -1,0 +1,1 @@
+"""tap-intercom: a Singer tap for the Intercom REST API."""

@@ -66,6 +66,7 @@ _INTEGER_RE = re.compile(r"[+-]?\d+")
 # ISO-8601 date-times start with a four-digit year. This rejects time-only strings
 # (pendulum would silently put them on today's date) and durations.
 _ISO_START_RE = re.compile(r"\d{4}")
+_CANONICAL_RE = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.\d{6}Z")
 
 _MIN_SECONDS_DEC = Decimal(MIN_EPOCH_SECONDS)
 _MAX_SECONDS_DEC = Decimal(MAX_EPOCH_SECONDS + 1)  # exclusive
@@ -207,8 +208,28 @@ def format_datetime(dt: _dt.datetime) -> str:
     )
 
 
+@lru_cache(maxsize=8192)
+def _is_valid_date(year: int, month: int, day: int) -> bool:
+    try:
+        pendulum.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
 def normalize_datetime_string(value: str) -> str:
     """Parse an ISO-8601 string and re-emit it in :data:`DATETIME_FORMAT` (UTC)."""
+    if isinstance(value, str):
+        # Fast path: already canonical (the common case for bookmarks and re-read data).
+        match = _CANONICAL_RE.fullmatch(value)
+        if (
+            match is not None
+            and int(match[4]) < 24
+            and int(match[5]) < 60
+            and int(match[6]) < 60
+            and _is_valid_date(int(match[1]), int(match[2]), int(match[3]))
+        ):
+            return value
     return format_datetime(parse_datetime(value))
 
 

@@ -230,7 +230,23 @@ def test_normalize_datetime_string(value: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["", "garbage", "12:30:00", "P1D", "2021-13-01", "2023-02-29", "20xx-01-01", "Mon, 1 Jan 2021"],
+    [
+        "",
+        "garbage",
+        "12:30:00",
+        "P1D",
+        "2021-13-01",
+        "2023-02-29",
+        "20xx-01-01",
+        "Mon, 1 Jan 2021",
+        # canonical-looking but impossible (exercises the fast path's validation)
+        "2021-02-29T00:00:00.000000Z",
+        "2021-01-01T24:00:00.000000Z",
+        "2021-01-01T23:60:00.000000Z",
+        "2021-01-01T23:59:60.000000Z",
+        "0000-01-01T00:00:00.000000Z",
+        "2021-00-10T00:00:00.000000Z",
+    ],
 )
 def test_parse_datetime_rejects(value: str) -> None:
     with pytest.raises(ValueError, match="ISO 8601"):

@@ -57,7 +57,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from tap_intercom.dates import epoch_to_datetime, normalize_datetime_string
+from tap_intercom.dates import epoch_to_datetime
 
 __all__ = [
     "Conformer",
@@ -193,14 +193,13 @@ _COERCIONS: dict[str, Callable[[Any], Any]] = {
 
 
 def _to_datetime(value: Any) -> Any:
+    """Epoch numbers, numeric strings and ISO strings to DATETIME_FORMAT."""
     kind = type(value)
-    try:
-        if kind is str:
-            return normalize_datetime_string(value)
-        if kind is int or kind is float or kind is Decimal:
+    if kind is str or kind is int or kind is float or kind is Decimal:
+        try:
             return epoch_to_datetime(value)
-    except ValueError:
-        return _INVALID
+        except ValueError:
+            return _INVALID
     return _MISMATCH
 
 
@@ -255,16 +254,18 @@ class _Compiler:
     def __init__(self, on_issue: IssueCallback | None) -> None:
         self.on_issue = on_issue
         self.dropped_seen: set[str] = set()
+        # > 0 while anyOf probes branches; issues found while probing are not reported
+        self.muted = 0
 
     # -- issue reporting -------------------------------------------------------------
 
     def report(self, kind: str, path: str) -> None:
-        if self.on_issue is not None:
+        if self.on_issue is not None and not self.muted:
             self.on_issue(kind, path)
 
     def report_dropped(self, path: str) -> None:
         on_issue = self.on_issue
-        if on_issue is None or path in self.dropped_seen:
+        if on_issue is None or self.muted or path in self.dropped_seen:
             return
         if len(self.dropped_seen) < _MAX_DROPPED_REPORTS:
             self.dropped_seen.add(path)
@@ -432,26 +433,38 @@ class _Compiler:
                 break
             json_types = json_types | node.json_types
 
-        def branch_for(json_type: str) -> _Node | None:
-            for node in nodes:
-                accepted = node.json_types
-                if accepted is None or json_type in accepted:
-                    return node
-            if json_type == "integer":
-                for node in nodes:
-                    if "number" in (node.json_types or ()):
-                        return node
-            return None
+        def branches_for(json_type: str) -> list[_Node]:
+            found = [
+                node for node in nodes if node.json_types is None or json_type in node.json_types
+            ]
+            if not found and json_type == "integer":
+                found = [node for node in nodes if "number" in (node.json_types or ())]
+            return found
 
-        by_type = {t: branch_for(t) for t in _KNOWN_TYPES}
+        by_type = {t: branches_for(t) for t in _KNOWN_TYPES}
+        compiler = self
+
+        def pick(candidates: list[_Node], value: Any) -> Any:
+            """Several branches take this JSON type: prefer one the value already satisfies."""
+            compiler.muted += 1
+            try:
+                for node in candidates:
+                    result = node.attempt(value)
+                    if result is not _MISMATCH and result is not _INVALID and result == value:
+                        return result
+            finally:
+                compiler.muted -= 1
+            return candidates[0].attempt(value)
 
         def attempt(value: Any) -> Any:
             if value is None:
                 return None if nullable else _MISMATCH
             json_type = _json_type(value)
-            node = by_type.get(json_type) if json_type is not None else None
-            if node is not None:
-                return node.attempt(value)
+            candidates = by_type.get(json_type) if json_type is not None else None
+            if candidates:
+                if len(candidates) == 1:
+                    return candidates[0].attempt(value)
+                return pick(candidates, value)
             # No branch has the value's type: first branch that can coerce it wins.
             for candidate in nodes:
                 result = candidate.attempt(value)

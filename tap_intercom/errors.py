@@ -1,0 +1,29 @@
+"""Errors a user can act on.
+
+Every exception here carries a one-line message that names the problem and the fix; the CLI
+prints it without a traceback and exits non-zero.
+"""
+
+from __future__ import annotations
+
+from singer_sdk.exceptions import FatalAPIError
+
+
+class UserFacingError(Exception):
+    """A mistake in config, catalog, state or credentials; printed as one line."""
+
+
+class ConfigError(UserFacingError):
+    """An invalid setting."""
+
+
+class IntercomAuthError(FatalAPIError, UserFacingError):
+    """Intercom rejected the access token (HTTP 401)."""
+
+
+class IntercomForbiddenError(FatalAPIError):
+    """The token may not read this resource (HTTP 403): the stream is skipped."""
+
+
+class IntercomNotFoundError(FatalAPIError):
+    """HTTP 404 for a single object (e.g. a conversation deleted mid-sync)."""

@@ -1,0 +1,308 @@
+"""tap-intercom: the Tap class, its settings and its command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+import typing as t
+from functools import cached_property
+
+import click
+import requests
+from singer_sdk import Tap
+from singer_sdk import typing as th
+from singer_sdk.exceptions import ConfigValidationError
+from singer_sdk.helpers._state import StateWriter
+from singer_sdk.singerlib import StateMessage
+
+from tap_intercom.custom_attributes import custom_attributes_schema
+from tap_intercom.errors import ConfigError, IntercomForbiddenError, UserFacingError
+from tap_intercom.rate_limit import RateLimitGovernor
+from tap_intercom.run_stats import RunStats
+from tap_intercom.schemas import stream_schema
+from tap_intercom.settings import DEFAULT_API_VERSION, validate_config
+from tap_intercom.state import load_external_state, to_external_state
+from tap_intercom.streams import STREAM_TYPES
+
+if t.TYPE_CHECKING:
+    from singer_sdk import Stream
+
+#: Parallel conversation-detail fetches (see the README's benchmark for how it was chosen).
+DEFAULT_CONCURRENCY = 8
+
+#: Streams whose records carry typed `custom_attributes`, and the data-attribute model of each.
+CUSTOM_ATTRIBUTE_MODELS: dict[str, str] = {
+    "contacts": "contact",
+    "companies": "company",
+    "conversations": "conversation",
+}
+
+
+class StitchCompatibleStateWriter(StateWriter):
+    """Writes STATE in a shape both this tap and Stitch's tap resume from.
+
+    The SDK's own keys stay (`replication_key`, `replication_key_value`); each incremental
+    bookmark also carries Stitch's `updated_at`; full-table streams get no `{}` bookmark;
+    transient SDK keys are dropped; `currently_syncing` is kept at the top level.
+    """
+
+    def __init__(self, tap: TapIntercom) -> None:
+        super().__init__(tap.message_writer)
+        self._tap = tap
+
+    def write_state(self, state: dict) -> None:
+        external = to_external_state(
+            state,
+            self._tap.replication_keys,
+            currently_syncing=self._tap.currently_syncing,
+        )
+        if self._last_emitted_state is None or external != self._last_emitted_state:
+            self._message_writer.write_message(StateMessage(value=external))
+            self._last_emitted_state = json.loads(json.dumps(external))
+
+
+class TapIntercom(Tap):
+    """Singer tap for Intercom: contacts, companies, conversations and their parts, admins,
+    teams, tags, segments, data attributes, articles, help center, tickets and activity logs.
+    Stitch-compatible catalog, state and records."""
+
+    name = "tap-intercom"
+    dynamic_catalog = True
+
+    config_jsonschema = th.PropertiesList(
+        th.Property(
+            "access_token",
+            th.StringType,
+            required=True,
+            secret=True,
+            title="Access token",
+            description="Intercom access token (Developer Hub → your app → Authentication).",
+        ),
+        th.Property(
+            "start_date",
+            th.DateTimeType,
+            title="Start date",
+            description=(
+                "Earliest `updated_at` to extract on the first sync (ISO 8601). "
+                "Default: one year before now. A saved bookmark always wins."
+            ),
+        ),
+        th.Property(
+            "region",
+            th.StringType,
+            default="us",
+            allowed_values=["us", "eu", "au"],
+            title="Region",
+            description=(
+                "Region of the Intercom workspace: us (api.intercom.io), "
+                "eu (api.eu.intercom.io) or au (api.au.intercom.io)."
+            ),
+        ),
+        th.Property(
+            "api_url",
+            th.StringType,
+            title="API base URL",
+            description=(
+                "Override the API base URL (proxies, tests). Wins over `region`. "
+                "Must be https unless the host is loopback."
+            ),
+        ),
+        th.Property(
+            "api_version",
+            th.StringType,
+            default=DEFAULT_API_VERSION,
+            title="API version",
+            description="Sent as the `Intercom-Version` header.",
+        ),
+        th.Property(
+            "request_timeout",
+            th.CustomType({"type": ["number", "string", "null"]}),
+            default=300,
+            title="Request timeout",
+            description="Seconds before an HTTP request times out (number or numeric string).",
+        ),
+        th.Property(
+            "concurrency",
+            th.IntegerType,
+            default=DEFAULT_CONCURRENCY,
+            title="Concurrency",
+            description=(
+                "Conversation details fetched in parallel for conversation_parts "
+                "(1 = sequential). Output is identical for any value."
+            ),
+        ),
+        th.Property(
+            "max_requests_per_minute",
+            th.NumberType,
+            title="Max requests per minute",
+            description=(
+                "Cap this tap's request rate below the app's quota (10,000/min by default), "
+                "leaving the rest to the workspace's other integrations. Default: no own cap; "
+                "the tap still paces itself by Intercom's rate-limit headers."
+            ),
+        ),
+        th.Property(
+            "user_agent",
+            th.StringType,
+            title="User agent",
+            description="User-Agent header to send (default: tap-intercom/<version>).",
+        ),
+    ).to_dict()
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        self.currently_syncing: str | None = None
+        self.run_stats = RunStats()
+        self._data_attribute_cache: dict[str, list[dict]] = {}
+        validate = kwargs.get("validate_config", True)
+        super().__init__(*args, **kwargs)
+        if validate:
+            validate_config(self.config)
+            self._check_catalog_streams()
+        self._state_writer = StitchCompatibleStateWriter(self)
+
+    # --- streams --------------------------------------------------------------------------
+
+    def discover_streams(self) -> list[Stream]:
+        return [stream_type(tap=self) for stream_type in STREAM_TYPES]
+
+    def load_streams(self) -> list[Stream]:
+        """Keep the declaration order (Stitch's catalog order), not the SDK's alphabetical one."""
+        order = {stream_type.name: index for index, stream_type in enumerate(STREAM_TYPES)}
+        return sorted(super().load_streams(), key=lambda stream: order.get(stream.name, 999))
+
+    @cached_property
+    def replication_keys(self) -> dict[str, str | None]:
+        """Stream name → replication key (None for full-table streams), from the classes."""
+        return {stream_type.name: stream_type.replication_key for stream_type in STREAM_TYPES}
+
+    def _check_catalog_streams(self) -> None:
+        catalog = self.input_catalog
+        if catalog is None:
+            return
+        known = set(self.replication_keys)
+        for entry in catalog.values():
+            root = entry.metadata.get(()) if entry.metadata else None
+            selected = bool(root is not None and root.selected)
+            if entry.tap_stream_id not in known and selected:
+                msg = (
+                    f"the catalog selects stream {entry.tap_stream_id!r}, which this tap does "
+                    f"not have (known: {', '.join(sorted(known))}); re-run --discover"
+                )
+                raise ConfigError(msg)
+
+    @cached_property
+    def rate_governor(self) -> RateLimitGovernor:
+        """Admission control shared by every request of the run (all streams, all threads)."""
+        return RateLimitGovernor(self.config.get("max_requests_per_minute"))
+
+    @property
+    def concurrency(self) -> int:
+        return int(self.config.get("concurrency") or DEFAULT_CONCURRENCY)
+
+    @cached_property
+    def http_session(self) -> requests.Session:
+        """One HTTP session for the run: connection reuse across streams and pages."""
+        session = requests.Session()
+        adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=32)
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
+        return session
+
+    # --- dynamic schemas --------------------------------------------------------------------
+
+    def data_attributes(self, model: str) -> list[dict]:
+        """All data attributes of `model` (archived included), fetched once per run."""
+        if model not in self._data_attribute_cache:
+            fetcher = self.streams["contact_attributes"]
+            body = fetcher.fetch_json(  # type: ignore[attr-defined]
+                "/data_attributes", params={"model": model, "include_archived": "true"}
+            )
+            items = body.get("data") if isinstance(body, dict) else None
+            self._data_attribute_cache[model] = [i for i in items or [] if isinstance(i, dict)]
+        return self._data_attribute_cache[model]
+
+    def schema_for(self, stream_name: str) -> dict:
+        """The discovered schema: the shipped file plus typed custom attributes where they apply."""
+        schema = stream_schema(stream_name)
+        model = CUSTOM_ATTRIBUTE_MODELS.get(stream_name)
+        if model is not None:
+            try:
+                attributes = self.data_attributes(model)
+            except IntercomForbiddenError:
+                self.logger.warning(
+                    "The access token may not read data attributes; %s.custom_attributes "
+                    "is left untyped (values still pass through)",
+                    stream_name,
+                )
+                attributes = []
+            except requests.exceptions.RequestException as exc:
+                msg = (
+                    "could not reach Intercom to discover custom attributes "
+                    f"({type(exc).__name__}); check the network, `region` and `api_url`"
+                )
+                raise UserFacingError(msg) from None
+            schema["properties"]["custom_attributes"] = custom_attributes_schema(attributes, model)
+        return schema
+
+    # --- state ----------------------------------------------------------------------------
+
+    def load_state(self, state: dict[str, t.Any]) -> None:
+        """Accept Stitch's state shapes (incl. legacy flat and bare-string forms) and the SDK's."""
+        try:
+            translated, warnings = load_external_state(state or {}, self.replication_keys)
+        except ValueError as exc:
+            msg = f"{exc}; fix or remove the state file"
+            raise ConfigError(msg) from None
+        for warning in warnings:
+            self.logger.warning("state: %s", warning)
+        self.currently_syncing = None
+        super().load_state(translated)
+
+    # --- command line ---------------------------------------------------------------------
+
+    @classmethod
+    def get_singer_command(cls) -> click.Command:
+        """The SDK's command, plus `--properties` as an alias of `--catalog` (old runners)."""
+        command = super().get_singer_command()
+        for index, param in enumerate(command.params):
+            if param.name == "catalog":
+                command.params[index] = click.Option(
+                    ["--catalog", "--properties", "catalog"],
+                    help="Use a Singer catalog file with the tap (`--properties` is an alias).",
+                    type=click.File(),
+                )
+        return command
+
+
+USER_ERRORS: tuple[type[BaseException], ...] = (
+    UserFacingError,
+    ConfigValidationError,
+    json.JSONDecodeError,
+    FileNotFoundError,
+    IsADirectoryError,
+    PermissionError,
+)
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, ConfigValidationError):
+        errors = "; ".join(str(e) for e in (exc.errors or [])) or str(exc)
+        return f"invalid config: {errors}"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"a config, catalog or state file is not valid JSON ({exc}); fix the file"
+    if isinstance(exc, OSError) and not isinstance(exc, UserFacingError):
+        return f"cannot read {exc.filename!r}: {exc.strerror}; check the path"
+    return str(exc)
+
+
+def cli() -> None:
+    """Console entry point: the SDK command, with user mistakes reported in one line."""
+    try:
+        TapIntercom.cli()
+    except USER_ERRORS as exc:
+        sys.stderr.write(f"tap-intercom: error: {_describe(exc)}\n")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    cli()

@@ -180,6 +180,11 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "FakeIntercom/1.0"
     sys_version = ""
 
+    def setup(self) -> None:
+        super().setup()
+        with contextlib.suppress(OSError):
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def log_message(self, format: str, *args: Any) -> None:
         return
 

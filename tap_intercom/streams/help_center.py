@@ -64,9 +64,10 @@ class ArticlesStream(IntercomStream):
     replication_key = "updated_at"
     client_side_filter = True
     records_jsonpath = "$.data[*]"
+    page_size: t.ClassVar[int] = PAGE_SIZE
 
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict[str, t.Any]:
-        return {"per_page": PAGE_SIZE}
+        return {"per_page": self.page_size}
 
     def get_new_paginator(self) -> StopWhenOlderPaginator:
         return StopWhenOlderPaginator(
@@ -92,9 +93,10 @@ class CollectionsStream(IntercomStream):
     primary_keys: t.ClassVar[list[str]] = ["id"]
     replication_key = None
     records_jsonpath = "$.data[*]"
+    page_size: t.ClassVar[int] = PAGE_SIZE
 
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict[str, t.Any]:
-        return {"per_page": PAGE_SIZE}
+        return {"per_page": self.page_size}
 
 
 class HelpCentersStream(IntercomStream):
@@ -105,6 +107,7 @@ class HelpCentersStream(IntercomStream):
     primary_keys: t.ClassVar[list[str]] = ["id"]
     replication_key = None
     records_jsonpath = "$.data[*]"
+    page_size: t.ClassVar[int] = PAGE_SIZE
 
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict[str, t.Any]:
-        return {"per_page": PAGE_SIZE}
+        return {"per_page": self.page_size}

@@ -104,7 +104,10 @@ def meltano_install(*, force: bool = False) -> None:
     """`meltano install` every plugin of meltano.yml into `.meltano/` (skips installed ones)."""
     started = time.monotonic()
     marker = ROOT / ".meltano" / ".installed-meltano-yml"
-    meltano_yml = (ROOT / "meltano.yml").read_text(encoding="utf-8")
+    # meltano.yml and pyproject.toml (the tap's dependencies, installed with `-e .`)
+    meltano_yml = (ROOT / "meltano.yml").read_text(encoding="utf-8") + (
+        ROOT / "pyproject.toml"
+    ).read_text(encoding="utf-8")
     if not force and marker.exists() and marker.read_text(encoding="utf-8") == meltano_yml:
         plugins = [
             ROOT / ".meltano" / "extractors" / "tap-intercom" / "venv" / "bin" / "tap-intercom",

@@ -332,6 +332,25 @@ def test_tickets_forbidden_skips_only_that_stream_with_a_warning(make_fake, cata
     assert "tickets" not in run.final_state.get("bookmarks", {})
 
 
+def test_forbidden_activity_logs_stop_after_the_first_window(make_fake, caplog):
+    """A 403 skips the stream once, instead of failing every one of its ~100 windows."""
+    fake = make_fake(scale="small", seed=1)
+    fake.control(forbidden=["/admins/activity_logs"])
+    with caplog.at_level("WARNING"):
+        run = run_in_process(fake, {"activity_logs", "help_centers"})
+    assert run.records("activity_logs") == []
+    assert len(run.requests_to("/admins/activity_logs")) == 1
+    skips = [
+        r.getMessage()
+        for r in caplog.records
+        if "Skipping stream 'activity_logs'" in r.getMessage()
+    ]
+    assert len(skips) == 1
+    assert_exact(
+        run.records("help_centers"), ground_truth_keys(fake, "help_centers", None), "help_centers"
+    )
+
+
 def test_activity_logs_are_read_in_contiguous_30_day_windows(fake_intercom):
     start = DATA_NOW - 100 * 86400 + 12345  # 100 days before the fake's newest log
     start_iso = _iso(start)

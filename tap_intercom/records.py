@@ -5,7 +5,9 @@ Stitch's tap relies on -- pruning keys the schema does not declare, coercing sca
 the declared types and formatting date-times -- without its bugs:
 
 - ``anyOf`` / ``oneOf`` are handled by picking the branch that matches the value's JSON type
-  (singer-sdk does not prune inside them at all);
+  (singer-sdk does not prune inside them at all). If several branches take that type, the
+  first one the value already satisfies unchanged wins, else the first of them; if none
+  takes it, the first branch that can coerce the value wins;
 - epoch values in ``date-time`` fields are seconds (milliseconds only above 10**11, see
   :func:`tap_intercom.dates.epoch_to_datetime`), not guessed from the digit count;
 - a value that cannot be coerced becomes ``None`` and is reported; nothing raises and no
@@ -21,31 +23,37 @@ Semantics in detail (``conform`` = the compiled callable):
 - ``type`` lists: a value that already has one of the allowed JSON types is kept; otherwise
   coercions are tried in the declared order (``null`` aside):
 
-  - to ``string``: ints, finite or not floats and Decimals via ``str()``; booleans to
-    ``"true"``/``"false"``;
+  - to ``string``: ints, floats and Decimals via ``str()``; booleans to ``"true"`` /
+    ``"false"`` (the Transformer wrote ``"True"``/``"False"``);
   - to ``integer``: integral floats/Decimals; strings holding an integral decimal number
-    (``"12"``, ``"12.0"``, ``"1e3"``);
+    (``"12"``, ``"12.0"``, ``"1e3"``). Unlike the Transformer, ``1.5`` is not truncated to
+    ``1`` and thousands separators (``"1,000"``) are not stripped;
   - to ``number``: numeric strings -- to ``int`` when written as an integer (``"12"``),
     otherwise to ``Decimal`` (exact; singer-sdk serialises Decimal losslessly). Non-finite
     floats/Decimals (NaN, infinities) are not valid JSON numbers and do not match;
-  - to ``boolean``: ``"true"``/``"false"`` in any case, surrounding blanks ignored.
+  - to ``boolean``: ``"true"``/``"false"`` in any case, surrounding blanks ignored (the
+    Transformer used ``bool()``, so ``"no"`` became ``True``).
 
   Booleans are never coerced to numbers, and nothing is coerced into objects or arrays.
   An empty string in a field that does not allow strings becomes ``None`` silently (as in
   the Transformer). Anything else that cannot be coerced becomes ``None`` and is reported as
   ``("mismatch", path)``.
 - ``format: date-time`` on a field whose types include ``string``: epoch numbers and numeric
-  strings go through :func:`~tap_intercom.dates.epoch_to_datetime`, other strings are
+  strings go through :func:`~tap_intercom.dates.epoch_to_datetime` (also when ``integer`` is
+  allowed too, e.g. ``["null", "integer", "string"]``), other strings are
   normalised as ISO 8601; the result is always a ``DATETIME_FORMAT`` string. Values that
   cannot be converted become ``None`` and are reported as ``("invalid", path)``.
 - ``None`` stays ``None`` (reported as a mismatch if the schema does not allow null).
 - A schema with no type information (``{}``, ``$ref``, ``not`` ...) passes values through.
 
 Issue paths are dotted property names; array items add ``[]`` (``"segments[].extra"``).
-``"dropped"`` is reported once per distinct path for the lifetime of a compiled conformer;
+``"dropped"`` is reported once per distinct path for the lifetime of a compiled conformer
+(at most 10 000 distinct paths, so map-like objects with ever-new keys cannot flood the log);
 ``"invalid"`` and ``"mismatch"`` are reported on every occurrence so callers can count them.
 Values passed through unchanged (untyped parts, additional properties) are shared with the
-input, not copied; every conformed object and array is a new container.
+input, not copied; every conformed object and array is a new container. The input is never
+modified. A compiled conformer keeps a little state for issue reporting, so use one per
+thread if issues must be reported exactly.
 """
 
 from __future__ import annotations
@@ -265,10 +273,10 @@ class _Compiler:
 
     def report_dropped(self, path: str) -> None:
         on_issue = self.on_issue
-        if on_issue is None or self.muted or path in self.dropped_seen:
+        seen = self.dropped_seen
+        if on_issue is None or self.muted or path in seen or len(seen) >= _MAX_DROPPED_REPORTS:
             return
-        if len(self.dropped_seen) < _MAX_DROPPED_REPORTS:
-            self.dropped_seen.add(path)
+        seen.add(path)
         on_issue("dropped", path)
 
     def finish(self, node: _Node) -> Callable[[Any], Any]:
@@ -434,12 +442,12 @@ class _Compiler:
             json_types = json_types | node.json_types
 
         def branches_for(json_type: str) -> list[_Node]:
-            found = [
-                node for node in nodes if node.json_types is None or json_type in node.json_types
+            accepted = {json_type, "number"} if json_type == "integer" else {json_type}
+            return [
+                node
+                for node in nodes
+                if node.json_types is None or not accepted.isdisjoint(node.json_types)
             ]
-            if not found and json_type == "integer":
-                found = [node for node in nodes if "number" in (node.json_types or ())]
-            return found
 
         by_type = {t: branches_for(t) for t in _KNOWN_TYPES}
         compiler = self

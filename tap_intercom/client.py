@@ -23,6 +23,7 @@ from tap_intercom.errors import (
 )
 from tap_intercom.http import parse_json_body, response_json
 from tap_intercom.pagination import PageLinkPaginator
+from tap_intercom.progress import StreamProgress
 from tap_intercom.records import compile_conformer
 from tap_intercom.settings import (
     DEFAULT_API_VERSION,
@@ -236,7 +237,24 @@ class IntercomStream(RESTStream[t.Any]):
         return response
 
     def parse_response(self, response: requests.Response) -> Iterable[dict]:
-        yield from extract_jsonpath(self.records_jsonpath, input=response_json(response))
+        body = response_json(response)
+        if isinstance(body, dict):
+            self.progress.set_total(body.get("total_count"))
+        yield from extract_jsonpath(self.records_jsonpath, input=body)
+
+    @cached_property
+    def progress(self) -> StreamProgress:
+        return self._tap.progress_for(self.name)  # type: ignore[attr-defined,no-any-return]
+
+    def _write_record_message(self, record: dict) -> None:
+        """Write the RECORD (SDK), then count it for the progress lines."""
+        super()._write_record_message(record)
+        self.progress.tick()
+
+    def log_sync_costs(self) -> None:
+        """Called by the SDK for every stream once all have synced: the last one sums up."""
+        super().log_sync_costs()
+        self._tap.stream_finished(self.name)  # type: ignore[attr-defined]
 
     def fetch(
         self,

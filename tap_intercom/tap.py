@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import typing as t
 from functools import cached_property
@@ -11,12 +12,13 @@ import click
 import requests
 from singer_sdk import Tap
 from singer_sdk import typing as th
-from singer_sdk.exceptions import ConfigValidationError
+from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, RetriableAPIError
 from singer_sdk.helpers._state import StateWriter
 from singer_sdk.singerlib import StateMessage
 
 from tap_intercom.custom_attributes import custom_attributes_schema
 from tap_intercom.errors import ConfigError, IntercomForbiddenError, UserFacingError
+from tap_intercom.progress import QuietRepeatedSdkLines, StreamProgress, summary_lines
 from tap_intercom.rate_limit import RateLimitGovernor
 from tap_intercom.run_stats import RunStats
 from tap_intercom.schemas import stream_schema
@@ -159,6 +161,25 @@ class TapIntercom(Tap):
             validate_config(self.config)
             self._check_catalog_streams()
         self._state_writer = StitchCompatibleStateWriter(self)
+        self._progress: dict[str, StreamProgress] = {}
+        self._finished: set[str] = set()
+        quiet = QuietRepeatedSdkLines()
+        for stream_type in STREAM_TYPES:
+            logging.getLogger(f"{self.name}.{stream_type.name}").addFilter(quiet)
+
+    # --- progress -------------------------------------------------------------------------
+
+    def progress_for(self, stream_name: str) -> StreamProgress:
+        if stream_name not in self._progress:
+            self._progress[stream_name] = StreamProgress(stream_name)
+        return self._progress[stream_name]
+
+    def stream_finished(self, stream_name: str) -> None:
+        """After the SDK's last per-stream call of the run, log the summary once."""
+        self._finished.add(stream_name)
+        if self._finished >= set(self.streams):
+            for line in summary_lines(self._progress, self.run_stats):
+                self.logger.info("%s", line)
 
     # --- streams --------------------------------------------------------------------------
 
@@ -284,7 +305,27 @@ USER_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
+#: Failures that are not the user's mistake but still end the run with one clear line.
+RUN_ERRORS: tuple[type[BaseException], ...] = (
+    FatalAPIError,
+    RetriableAPIError,
+    requests.exceptions.RequestException,
+)
+
+
 def _describe(exc: BaseException) -> str:
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return (
+            f"could not connect to Intercom ({type(exc).__name__}) after retries; "
+            "check the network, `region` and `api_url`"
+        )
+    if isinstance(exc, requests.exceptions.Timeout):
+        return (
+            "Intercom did not answer within `request_timeout` after retries; "
+            "raise `request_timeout` or try again later"
+        )
+    if isinstance(exc, RetriableAPIError):
+        return f"{exc} (still failing after retries; try again later)"
     if isinstance(exc, ConfigValidationError):
         errors = "; ".join(str(e) for e in (exc.errors or [])) or str(exc)
         return f"invalid config: {errors}"
@@ -299,7 +340,7 @@ def cli() -> None:
     """Console entry point: the SDK command, with user mistakes reported in one line."""
     try:
         TapIntercom.cli()
-    except USER_ERRORS as exc:
+    except (*USER_ERRORS, *RUN_ERRORS) as exc:
         sys.stderr.write(f"tap-intercom: error: {_describe(exc)}\n")
         sys.exit(1)
 

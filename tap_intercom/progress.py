@@ -1,0 +1,113 @@
+"""Progress a person can follow on stderr: a line per stream every 10 s, a summary at the end.
+
+Only stderr (through logging); stdout carries nothing but Singer messages.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import typing as t
+
+if t.TYPE_CHECKING:
+    from tap_intercom.run_stats import RunStats
+
+REPORT_EVERY_SECONDS = 10.0
+
+logger = logging.getLogger("tap-intercom.progress")
+
+
+class StreamProgress:
+    """Counts one stream's emitted records; logs rate, total and ETA every few seconds."""
+
+    def __init__(
+        self,
+        stream: str,
+        *,
+        every: float = REPORT_EVERY_SECONDS,
+        clock: t.Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.stream = stream
+        self.records = 0
+        self.total: int | None = None
+        self._every = every
+        self._clock = clock
+        self._started: float | None = None
+        self._last_report = 0.0
+
+    def set_total(self, total: t.Any) -> None:
+        """Intercom's `total_count` for the stream's query, when it reports one."""
+        if isinstance(total, int) and total >= 0 and self.total is None:
+            self.total = total
+
+    def tick(self) -> None:
+        now = self._clock()
+        if self._started is None:
+            self._started = self._last_report = now
+        self.records += 1
+        if now - self._last_report >= self._every:
+            self._last_report = now
+            logger.info("%s", self.line(now))
+
+    def line(self, now: float | None = None) -> str:
+        now = self._clock() if now is None else now
+        elapsed = max(1e-9, now - (self._started or now))
+        rate = self.records / elapsed if elapsed > 1e-6 else 0.0
+        text = f"{self.stream}: {self.records:,} records"
+        if self.total:
+            text += f" of ~{self.total:,}"
+        text += f", {rate:,.0f}/s"
+        if self.total and rate > 0 and self.total > self.records:
+            text += f", ETA {format_seconds((self.total - self.records) / rate)}"
+        return text
+
+
+def format_seconds(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes}m{seconds:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m"
+
+
+def summary_lines(progress: dict[str, StreamProgress], stats: RunStats) -> list[str]:
+    """The end-of-run summary: records per stream, requests, retries, skips, elapsed."""
+    lines = ["Sync summary:"]
+    width = max((len(name) for name in progress), default=10)
+    for name, stream in progress.items():
+        lines.append(f"  {name:<{width}}  {stream.records:>10,} records")
+    for name, reason in stats.skipped_streams.items():
+        lines.append(f"  {name:<{width}}  SKIPPED ({reason})")
+    lines.append(
+        f"  requests: {stats.requests:,}, retries: {stats.retries:,}, "
+        f"elapsed: {format_seconds(stats.elapsed)}"
+    )
+    return lines
+
+
+class QuietRepeatedSdkLines(logging.Filter):
+    """Drop SDK INFO lines that repeat per parent record or per empty page.
+
+    The SDK logs 'Beginning sync of <child>' once per parent (100,000s of lines for
+    conversation_parts) and 'Pagination stopped after 0 pages' for every empty window; the
+    first 'Beginning sync' of each stream is kept.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._seen: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not isinstance(record.msg, str) or record.levelno > logging.INFO:
+            return True
+        if record.msg.startswith("Pagination stopped after"):
+            return False
+        if record.msg.startswith("Beginning sync of"):
+            key = record.name
+            if key in self._seen:
+                return False
+            self._seen.add(key)
+        return True

@@ -51,8 +51,9 @@ class StreamProgress:
 
     def line(self, now: float | None = None) -> str:
         now = self._clock() if now is None else now
-        elapsed = max(1e-9, now - (self._started or now))
-        rate = self.records / elapsed if elapsed > 1e-6 else 0.0
+        started = self._started if self._started is not None else now
+        elapsed = now - started
+        rate = self.records / elapsed if elapsed > 0 else 0.0
         text = f"{self.stream}: {self.records:,} records"
         if self.total:
             text += f" of ~{self.total:,}"

@@ -6,6 +6,7 @@ import typing as t
 from functools import cached_property
 
 from tap_intercom.children import ParentBookmarkedChildStream, ParentStream
+from tap_intercom.client import epoch_or_none
 from tap_intercom.errors import IntercomNotFoundError
 from tap_intercom.prefetch import DetailPrefetcher
 from tap_intercom.records import unwrap_list
@@ -14,6 +15,7 @@ from tap_intercom.search import SearchStream
 if t.TYPE_CHECKING:
     from collections.abc import Iterable
 
+    import requests
     from singer_sdk.helpers.types import Context
 
 #: Intercom returns at most this many (the most recent) parts of one conversation.
@@ -39,6 +41,38 @@ class ConversationsStream(ParentStream, SearchStream):
     primary_keys: t.ClassVar[list[str]] = ["id"]
     records_jsonpath = "$.conversations[*]"
     child_context_key = "conversation_id"
+
+    def parse_response(self, response: requests.Response) -> Iterable[dict]:
+        """Yield a page's conversations, first starting the detail fetches their parts need."""
+        page = list(super().parse_response(response))
+        parts = self.parts_child()
+        if parts is not None and parts.prefetcher.enabled:
+            wanted = {
+                str(raw["id"]): parts.detail_fetcher(str(raw["id"]))
+                for raw in page
+                if raw.get("id") is not None and self.raw_needs_children(raw)
+            }
+            parts.prefetcher.submit_page(wanted)
+        yield from page
+
+    def parts_child(self) -> ConversationPartsStream | None:
+        for child in self.selected_children():
+            if isinstance(child, ConversationPartsStream):
+                return child
+        return None
+
+    def raw_needs_children(self, raw: dict) -> bool:
+        """`needs_children` for an API record (epoch `updated_at`), before conformance."""
+        updated_at = epoch_or_none(raw.get("updated_at"))
+        return updated_at is not None and self.needs_children({"updated_at": updated_at})
+
+    def get_records(self, context: Context | None) -> Iterable[dict]:
+        try:
+            yield from super().get_records(context)
+        finally:
+            parts = self.parts_child()
+            if parts is not None:
+                parts.prefetcher.close()
 
     def transform_record(self, record: dict, context: Context | None) -> dict | None:
         return {

@@ -269,8 +269,9 @@ class TapIntercom(Tap):
 
     def load_state(self, state: dict[str, t.Any]) -> None:
         """Accept Stitch's state shapes (incl. legacy flat and bare-string forms) and the SDK's."""
+        state = drop_stitch_company_segments_bookmark(state or {}, self.logger)
         try:
-            translated, warnings = load_external_state(state or {}, self.replication_keys)
+            translated, warnings = load_external_state(state, self.replication_keys)
         except ValueError as exc:
             msg = f"{exc}; fix or remove the state file"
             raise ConfigError(msg) from None
@@ -293,6 +294,29 @@ class TapIntercom(Tap):
                     type=click.File(),
                 )
         return command
+
+
+def drop_stitch_company_segments_bookmark(state: dict, logger: logging.Logger) -> dict:
+    """Ignore a `company_segments` bookmark written by Stitch's tap.
+
+    Stitch's company_segments was the list of company segments, bookmarked on the segments'
+    `updated_at`; ours is company-segment membership, bookmarked on the companies'. Reusing the
+    old value would skip memberships of companies not changed since then. Our own bookmarks
+    carry `replication_key_value`, Stitch's do not.
+    """
+    if not isinstance(state, dict):
+        return state
+    nested = isinstance(state.get("bookmarks"), dict)
+    container = state["bookmarks"] if nested else state
+    entry = container.get("company_segments")
+    if entry is None or (isinstance(entry, dict) and "replication_key_value" in entry):
+        return state
+    logger.warning(
+        "state: ignoring Stitch's company_segments bookmark (that table now holds "
+        "company-segment memberships); memberships are read from start_date once"
+    )
+    container = {k: v for k, v in container.items() if k != "company_segments"}
+    return {**state, "bookmarks": container} if nested else container
 
 
 USER_ERRORS: tuple[type[BaseException], ...] = (

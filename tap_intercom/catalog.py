@@ -39,3 +39,43 @@ def stitch_metadata(
             inclusion=AUTOMATIC if name in automatic else AVAILABLE
         )
     return mapping
+
+
+#: company_segments changed meaning (membership rows): its key and the column it needs.
+MEMBERSHIP_KEY = ["company_id", "id"]
+
+
+def upgrade_input_catalog(catalog: dict[str, t.Any]) -> dict[str, t.Any]:
+    """Adapt an input catalog (e.g. one discovered by Stitch's tap) to this tap's tables.
+
+    Only `company_segments` needs it: Stitch keyed its list of segments by `id`; our rows are
+    company-segment memberships keyed by `company_id` + `id`, so the key and the `company_id`
+    column are set whatever the catalog says. Returns a new dict; the input is not modified.
+    """
+    streams = catalog.get("streams") if isinstance(catalog, dict) else None
+    if not isinstance(streams, list):
+        return catalog
+    upgraded = []
+    for entry in streams:
+        if not isinstance(entry, dict) or entry.get("tap_stream_id") != "company_segments":
+            upgraded.append(entry)
+            continue
+        membership = {**entry, "key_properties": list(MEMBERSHIP_KEY)}
+        schema = dict(membership.get("schema") or {})
+        properties = dict(schema.get("properties") or {})
+        properties.setdefault("company_id", {"type": ["null", "string"]})
+        membership["schema"] = {**schema, "properties": properties}
+        metadata = [dict(item) for item in membership.get("metadata") or []]
+        for item in metadata:
+            if item.get("breadcrumb") == []:
+                item["metadata"] = {
+                    **item.get("metadata", {}),
+                    "table-key-properties": list(MEMBERSHIP_KEY),
+                }
+        if not any(item.get("breadcrumb") == ["properties", "company_id"] for item in metadata):
+            metadata.append(
+                {"breadcrumb": ["properties", "company_id"], "metadata": {"inclusion": "automatic"}}
+            )
+        membership["metadata"] = metadata
+        upgraded.append(membership)
+    return {**catalog, "streams": upgraded}

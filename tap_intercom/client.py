@@ -339,6 +339,9 @@ class IntercomStream(RESTStream[t.Any]):
                     replication_key=self.replication_key,
                     replication_method=self.replication_method,
                 )
+                if catalog is not None:
+                    # A stream the input catalog does not name is not synced.
+                    self._metadata.root.selected = False
         return super().metadata
 
     # --- incremental bounds ---------------------------------------------------------------

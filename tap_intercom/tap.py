@@ -16,6 +16,7 @@ from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, Retriabl
 from singer_sdk.helpers._state import StateWriter
 from singer_sdk.singerlib import StateMessage
 
+from tap_intercom.catalog import upgrade_input_catalog
 from tap_intercom.custom_attributes import custom_attributes_schema
 from tap_intercom.errors import ConfigError, IntercomForbiddenError, UserFacingError
 from tap_intercom.progress import QuietRepeatedSdkLines, StreamProgress, summary_lines
@@ -156,6 +157,8 @@ class TapIntercom(Tap):
         self.run_stats = RunStats()
         self._data_attribute_cache: dict[str, list[dict]] = {}
         validate = kwargs.get("validate_config", True)
+        if isinstance(kwargs.get("catalog"), dict):
+            kwargs["catalog"] = upgrade_input_catalog(kwargs["catalog"])
         super().__init__(*args, **kwargs)
         if validate:
             validate_config(self.config)

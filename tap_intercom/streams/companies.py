@@ -155,18 +155,6 @@ class CompanySegmentsStream(ParentBookmarkedChildStream):
     primary_keys: t.ClassVar[list[str]] = ["company_id", "id"]
     parent_is_sorted = False
 
-    def apply_catalog(self, catalog: t.Any) -> None:
-        """Keep the membership key even under a Stitch catalog (whose key was `id`)."""
-        super().apply_catalog(catalog)
-        self.primary_keys = ["company_id", "id"]
-
-    @property
-    def effective_schema(self) -> dict:
-        schema = super().effective_schema
-        properties = schema.setdefault("properties", {})
-        properties.setdefault("company_id", {"type": ["null", "string"]})
-        return schema
-
     def child_records(self, context: Context) -> Iterable[dict]:
         company_id = str(context["company_id"])
         parent = t.cast("CompaniesStream", self._parent_stream())

@@ -1,0 +1,119 @@
+"""The command line: SDK flags, `--properties`, `--config ENV`, and a Stitch catalog unchanged."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+from tests import aux_venvs
+from tests.singer_run import TAP_EXECUTABLE, base_config, discover, run_tap, select_streams
+
+
+def _run(args: list[str], **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [TAP_EXECUTABLE, *args], capture_output=True, text=True, timeout=120, check=False, **kwargs
+    )
+
+
+def test_about_and_help_need_no_config_and_no_network():
+    for args in (["--about"], ["--about", "--format", "json"], ["--help"]):
+        proc = _run(args)
+        assert proc.returncode == 0, (args, proc.stderr)
+        assert "access_token" in proc.stdout or "--catalog" in proc.stdout, args
+    about = json.loads(_run(["--about", "--format", "json"]).stdout)
+    settings = about["settings"]["properties"]
+    for name in (
+        "access_token",
+        "start_date",
+        "region",
+        "api_url",
+        "api_version",
+        "request_timeout",
+        "user_agent",
+    ):
+        assert name in settings, name
+    assert settings["access_token"].get("writeOnly") is True
+    assert about["settings"]["required"] == ["access_token"]
+    assert "--properties" in _run(["--help"]).stdout
+
+
+def test_properties_is_an_alias_of_catalog(fake_intercom, tmp_path):
+    config = base_config(fake_intercom.base_url)
+    path = tmp_path / "properties.json"
+    path.write_text(json.dumps(select_streams(discover(config), {"tags"})))
+    run = run_tap(config, args=("--properties", str(path)))
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.streams_emitted() == {"tags"}
+
+
+def test_config_from_environment(fake_intercom):
+    env = {
+        "TAP_INTERCOM_ACCESS_TOKEN": "test-token",
+        "TAP_INTERCOM_API_URL": fake_intercom.base_url,
+        "TAP_INTERCOM_START_DATE": "2000-01-01T00:00:00Z",
+        "TAP_INTERCOM_REQUEST_TIMEOUT": "30",
+    }
+    catalog = select_streams(discover(base_config(fake_intercom.base_url)), {"teams"})
+    run = run_tap(None, catalog=catalog, args=("--config", "ENV"), env=env)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert len(run.records("teams")) == len(fake_intercom.ground_truth("teams")["records"])
+
+
+def test_numeric_string_request_timeout_and_test_flag(fake_intercom):
+    config = base_config(fake_intercom.base_url, request_timeout="45")
+    run = run_tap(config, args=("--test",))
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.counts()["admins"] == 1  # --test: one record per stream
+
+
+def test_discovery_with_a_rejected_token_fails_in_one_line(fake_intercom):
+    run = run_tap(base_config(fake_intercom.base_url, access_token="wrong"), args=("--discover",))
+    assert run.returncode != 0
+    assert "Traceback" not in run.stderr
+    last = run.stderr.strip().splitlines()[-1]
+    assert last.startswith("tap-intercom: error: Intercom rejected the access token (401")
+    assert "access_token" in last and "region" in last
+
+
+def test_a_catalog_from_stitchs_tap_runs_unchanged(fake_intercom, tmp_path):
+    """Stitch's tap 2.2.5 `--discover` output, with streams selected, is accepted as is."""
+    stitch = aux_venvs.venv_bin("stitch-tap", "tap-intercom")
+    config_path = tmp_path / "config.json"
+    config_path.write_text(
+        json.dumps(
+            {"access_token": "test-token", "start_date": "2000-01-01T00:00:00Z", "user_agent": "t"}
+        )
+    )
+    proc = subprocess.run(
+        [str(stitch), "--config", str(config_path), "--discover"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    stitch_catalog = json.loads(proc.stdout)
+    for entry in stitch_catalog["streams"]:
+        entry["metadata"][0]["metadata"]["selected"] = True
+    run = run_tap(base_config(fake_intercom.base_url), catalog=stitch_catalog)
+    assert run.returncode == 0, run.stderr[-3000:]
+    expected = {
+        "admins",
+        "companies",
+        "company_attributes",
+        "company_segments",
+        "conversations",
+        "conversation_parts",
+        "contact_attributes",
+        "contacts",
+        "segments",
+        "tags",
+        "teams",
+    }
+    assert run.streams_emitted() == expected
+    for stream in ("contacts", "conversations", "companies"):
+        truth = fake_intercom.ground_truth(stream, "2000-01-01T00:00:00Z")
+        assert {r["id"] for r in run.records(stream)} == {str(r["id"]) for r in truth["records"]}
+    # Stitch's schema has no company_id on company_segments: the tap keeps its membership key.
+    segments_schema = run.schemas()["company_segments"]
+    assert segments_schema["key_properties"] == ["company_id", "id"]
+    assert all(r.get("company_id") for r in run.records("company_segments"))

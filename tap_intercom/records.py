@@ -518,7 +518,7 @@ def conform_record(
     return compile_conformer(schema, on_issue=on_issue)(record)
 
 
-def unwrap_list(value: Any, key: str) -> list | None:
+def unwrap_list(value: Any, key: str) -> Any:
     """Turn an Intercom list wrapper into a bare list.
 
     ``{"type": "tag.list", "tags": [...]}`` with ``key="tags"`` and
@@ -526,18 +526,17 @@ def unwrap_list(value: Any, key: str) -> list | None:
     ``None``; a list is returned as it is. A wrapper without ``key`` (or with ``key: null``)
     gives ``None``.
 
-    Raises:
-        ValueError: if ``value`` is neither a list, a dict nor None, or ``value[key]`` is
-            not a list.
+    Any other shape is returned unchanged rather than raising: one malformed record must not
+    stop a sync, and schema conformance then reports it (and emits null) instead.
     """
     if value is None or isinstance(value, list):
         return value
     if not isinstance(value, dict):
-        raise ValueError(f"expected an Intercom list object, got {type(value).__name__}")
+        return value
     inner = value.get(key)
     if inner is None or isinstance(inner, list):
         return inner
-    raise ValueError(f"{key!r} of the list object is a {type(inner).__name__}, not a list")
+    return value
 
 
 def stitch_record_hash(record: Mapping[str, Any]) -> str:

@@ -470,13 +470,20 @@ def test_unwrap_list() -> None:
     assert unwrap_list({"type": "tag.list", "tags": None}, "tags") is None
 
 
-@pytest.mark.parametrize(
-    ("value", "message"),
-    [("x", "str"), (5, "int"), ({"tags": {"id": 1}}, "not a list")],
-)
-def test_unwrap_list_rejects(value: object, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
-        unwrap_list(value, "tags")
+@pytest.mark.parametrize("value", ["x", 5, {"tags": {"id": 1}}])
+def test_unwrap_list_passes_malformed_shapes_through(value: object) -> None:
+    """Never raises (a sync must not stop on one odd record); conformance nulls it instead."""
+    assert unwrap_list(value, "tags") is value
+    schema = {
+        "type": "object",
+        "properties": {"tags": {"type": ["null", "array"], "items": {"type": "object"}}},
+    }
+    issues: list[tuple[str, str]] = []
+    out = conform_record(
+        {"tags": unwrap_list(value, "tags")}, schema, on_issue=lambda k, p: issues.append((k, p))
+    )
+    assert out == {"tags": None}
+    assert issues and issues[0][0] == "mismatch"
 
 
 # ------------------------------------------------------------------ stitch_record_hash

@@ -392,7 +392,17 @@ class IntercomStream(RESTStream[t.Any]):
                 "%s: value at %r is not valid (%s); emitted as null", self.name, path, kind
             )
 
+    def before_bound(self, row: dict, context: Context | None) -> bool:
+        """True when a raw API record is older than this run's lower bound (cheap pre-check,
+        so no per-record work, such as follow-up requests, is spent on records dropped anyway)."""
+        if not (self.client_side_filter and self.replication_key):
+            return False
+        value = epoch_or_none(row.get(self.replication_key))
+        return value is not None and value < self.start_bound(context)
+
     def post_process(self, row: dict, context: Context | None = None) -> dict | None:
+        if self.before_bound(row, context):
+            return None
         record = self.transform_record(row, context)
         if record is None:
             return None

@@ -139,7 +139,7 @@ def test_progress_line_has_count_total_rate_and_eta():
 def test_output_is_identical_with_concurrency_1_and_the_default(make_fake):
     fake = make_fake(scale="small", seed=5, latency_ms=2)
     config = base_config(fake.base_url)
-    catalog = select_streams(discover(config), {"conversations", "conversation_parts"})
+    catalog = select_streams(discover(config), {"contacts", "conversations", "conversation_parts"})
 
     def normalised(concurrency: int) -> tuple[list, dict]:
         run = run_tap({**config, "concurrency": concurrency}, catalog=catalog)
@@ -156,4 +156,6 @@ def test_output_is_identical_with_concurrency_1_and_the_default(make_fake):
     assert len(sequential) > 1000
     assert parallel == sequential
     assert parallel_state == sequential_state
-    assert fake.stats()["max_in_flight"] > 1
+    stats = fake.stats()
+    assert stats["max_in_flight"] > 1
+    assert any("/contacts/{id}/" in endpoint for endpoint in stats["requests_by_endpoint"])

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import typing as t
+from functools import cached_property
 
 from tap_intercom.errors import IntercomNotFoundError
 from tap_intercom.http import response_json
 from tap_intercom.pagination import next_page_url
+from tap_intercom.prefetch import DetailPrefetcher
 from tap_intercom.records import unwrap_list
 from tap_intercom.search import SearchStream
 
 if t.TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    import requests
     from singer_sdk.helpers.types import Context
 
 #: Addressable lists on a contact that are expanded past their 10 inline entries.
 EXPANDED_LISTS = ("tags", "companies")
-SUBLIST_PAGE_SIZE = 60
+SUBLIST_PAGE_SIZE = 150
 
 
 def normalize_contact_avatar(value: t.Any) -> t.Any:
@@ -37,15 +42,60 @@ class ContactsStream(SearchStream):
     primary_keys: t.ClassVar[list[str]] = ["id"]
     records_jsonpath = "$.data[*]"
 
+    @cached_property
+    def list_prefetcher(self) -> DetailPrefetcher[list]:
+        return DetailPrefetcher(self._tap.concurrency, self.name)  # type: ignore[attr-defined]
+
+    def lists_to_expand(self, raw: dict) -> list[tuple[str, str]]:
+        """(field, url) of each addressable list of `raw` with more than its inline entries."""
+        wanted = []
+        for field in EXPANDED_LISTS:
+            listing = raw.get(field)
+            if (
+                isinstance(listing, dict)
+                and listing.get("has_more")
+                and listing.get("url")
+                and self._field_selected(field)
+            ):
+                wanted.append((field, str(listing["url"])))
+        return wanted
+
+    def parse_response(self, response: requests.Response) -> Iterable[dict]:
+        """Yield a page of contacts, first starting the list expansions they need."""
+        page = list(super().parse_response(response))
+        if self.list_prefetcher.enabled:
+            wanted: dict[str, t.Callable[[], list]] = {}
+            for raw in page:
+                if raw.get("id") is None or self.before_bound(raw, None):
+                    continue
+                for field, url in self.lists_to_expand(raw):
+                    wanted[f"{raw['id']}/{field}"] = self._list_fetcher(str(raw["id"]), field, url)
+            self.list_prefetcher.submit_page(wanted)
+        yield from page
+
+    def get_records(self, context: Context | None) -> Iterable[dict]:
+        try:
+            yield from super().get_records(context)
+        finally:
+            self.list_prefetcher.close()
+
+    def _list_fetcher(self, contact_id: str, field: str, url: str) -> t.Callable[[], list]:
+        return lambda: self._full_list(contact_id, field, url, None)
+
     def transform_record(self, record: dict, context: Context | None) -> dict | None:
+        contact_id = str(record.get("id"))
         record = {**record, "avatar": normalize_contact_avatar(record.get("avatar"))}
+        expand = dict(self.lists_to_expand(record))
         for field in EXPANDED_LISTS:
             listing = record.get(field)
-            if isinstance(listing, dict):
-                items = unwrap_list(listing, "data") or []
-                if listing.get("has_more") and listing.get("url") and self._field_selected(field):
-                    items = self._full_list(str(record.get("id")), field, listing["url"], context)
-                record[field] = items
+            if not isinstance(listing, dict):
+                continue
+            if field in expand:
+                record[field] = self.list_prefetcher.take(
+                    f"{contact_id}/{field}", self._list_fetcher(contact_id, field, expand[field])
+                )
+            else:
+                record[field] = unwrap_list(listing, "data")
         return record
 
     def _field_selected(self, field: str) -> bool:

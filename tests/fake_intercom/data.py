@@ -775,12 +775,16 @@ class Dataset:
                 meta = {"sign_in_method": "email_password"}
             elif at == "app_timezone_change":
                 meta = {
-                    "before": "Europe/London",
-                    "after": "Europe/Dublin",
+                    "before": {"timezone": "Europe/London"},
+                    "after": {"timezone": "Europe/Dublin"},
                     "expired_at": "2026-03-01T10:00:00.000Z",
                 }
             else:
-                meta = {"changes": {"field": words(r, 1)}}
+                meta = {
+                    "update_by": int(admin["id"]),
+                    "update_by_name": admin["name"],
+                    "source": words(r, 2),
+                }
             out.append(
                 {
                     "id": rng_uuid(r),

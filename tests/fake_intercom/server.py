@@ -240,6 +240,7 @@ class App:
         self.in_flight = 0
         self.base_url = ""
         self._segment_counts: dict[str, int] | None = None
+        self.segment_counts()  # precomputed so that no request pays for the full scan
         self.reset_stats()
 
     # ------------------------------------------------------------------ stats

@@ -28,6 +28,8 @@ from tap_intercom.records import compile_conformer
 from tap_intercom.settings import (
     DEFAULT_API_VERSION,
     resolve_base_url,
+    resolve_max_retries,
+    resolve_max_retry_wait,
     resolve_request_timeout,
     resolve_start_date,
 )
@@ -40,8 +42,6 @@ if t.TYPE_CHECKING:
     from singer_sdk.streams.rest import HTTPRequest, PageContext
 
 PAGE_SIZE = 150
-#: Longest single wait between retries, and the cap on the wait derived from X-RateLimit-Reset.
-MAX_BACKOFF_SECONDS = 60.0
 #: A scroll lock held by another client is released at most 60 s after its last use.
 SCROLL_EXISTS_WAIT_SECONDS = 15.0
 
@@ -171,7 +171,7 @@ class IntercomStream(RESTStream[t.Any]):
         )
 
     def backoff_max_tries(self) -> int:
-        return 8
+        return resolve_max_retries(self.config) + 1
 
     def backoff_wait_generator(self) -> Generator[float, t.Any, None]:
         """Wait for the rate-limit window to reset on 429; exponential (1 s … 60 s) otherwise."""
@@ -182,9 +182,10 @@ class IntercomStream(RESTStream[t.Any]):
             exc = yield self._retry_wait(exc, attempt)
 
     def _retry_wait(self, exc: BaseException | None, attempt: int) -> float:
-        exponential = min(MAX_BACKOFF_SECONDS, float(2 ** (attempt - 1)))
+        max_wait = resolve_max_retry_wait(self.config)
+        exponential = min(max_wait, float(2 ** (attempt - 1)))
         if isinstance(exc, ScrollExistsError):
-            return SCROLL_EXISTS_WAIT_SECONDS
+            return min(max_wait, SCROLL_EXISTS_WAIT_SECONDS)
         response = getattr(exc, "response", None)
         if response is not None and response.status_code == HTTPStatus.TOO_MANY_REQUESTS:
             reset = response.headers.get("X-RateLimit-Reset")
@@ -192,7 +193,7 @@ class IntercomStream(RESTStream[t.Any]):
                 wait = float(reset) - time.time() + 0.25 if reset else exponential
             except ValueError:
                 wait = exponential
-            return max(0.25, min(MAX_BACKOFF_SECONDS, wait))
+            return min(max_wait, max(0.25, wait))
         return exponential
 
     def backoff_jitter(self, value: float) -> float:

@@ -18,6 +18,10 @@ REGION_HOSTS: dict[str, str] = {
 }
 DEFAULT_API_VERSION = "2.14"
 DEFAULT_REQUEST_TIMEOUT = 300.0
+#: Retries of one failed request (429, 5xx, timeout, reset, non-JSON body) before giving up.
+DEFAULT_MAX_RETRIES = 7
+#: Longest single wait between two tries of a request, in seconds.
+DEFAULT_MAX_RETRY_WAIT = 60.0
 
 
 def _is_loopback(host: str) -> bool:
@@ -84,6 +88,36 @@ def resolve_request_timeout(config: t.Mapping[str, t.Any]) -> float:
     return timeout
 
 
+def resolve_max_retries(config: t.Mapping[str, t.Any]) -> int:
+    """Retries of one failed request before the run fails (0 = try once)."""
+    value = config.get("max_retries")
+    if value is None or value == "":
+        return DEFAULT_MAX_RETRIES
+    try:
+        retries = int(value)
+    except (TypeError, ValueError):
+        retries = -1
+    if retries < 0 or str(retries) != str(value).strip():
+        msg = f"max_retries {value!r} is not a whole number >= 0; use e.g. 7"
+        raise ConfigError(msg)
+    return retries
+
+
+def resolve_max_retry_wait(config: t.Mapping[str, t.Any]) -> float:
+    """Longest wait (seconds) before one retry; caps backoff and rate-limit waits alike."""
+    value = config.get("max_retry_wait")
+    if value is None or value == "":
+        return DEFAULT_MAX_RETRY_WAIT
+    try:
+        wait = float(value)
+    except (TypeError, ValueError):
+        wait = -1.0
+    if not wait > 0:
+        msg = f"max_retry_wait {value!r} is not a number of seconds > 0; use e.g. 60"
+        raise ConfigError(msg)
+    return wait
+
+
 def check_access_token(config: t.Mapping[str, t.Any]) -> None:
     """Fail with a clear message when the token is missing or blank."""
     token = config.get("access_token")
@@ -101,3 +135,5 @@ def validate_config(config: t.Mapping[str, t.Any]) -> None:
     resolve_base_url(config)
     resolve_start_date(config)
     resolve_request_timeout(config)
+    resolve_max_retries(config)
+    resolve_max_retry_wait(config)

@@ -125,6 +125,27 @@ class TapIntercom(Tap):
             description="Seconds before an HTTP request times out (number or numeric string).",
         ),
         th.Property(
+            "max_retries",
+            th.IntegerType,
+            default=7,
+            title="Max retries",
+            description=(
+                "Retries of one failed request (429, 5xx, timeout, connection reset, truncated "
+                "body) before the run stops with an error."
+            ),
+        ),
+        th.Property(
+            "max_retry_wait",
+            th.NumberType,
+            default=60,
+            title="Max retry wait",
+            description=(
+                "Longest wait in seconds before one retry: backoff doubles from 1 s up to this; "
+                "a 429 waits for Intercom's X-RateLimit-Reset and `scroll_exists` for 15 s, "
+                "both at most this. Lower it (with `max_retries`) to fail sooner in an outage."
+            ),
+        ),
+        th.Property(
             "concurrency",
             th.IntegerType,
             default=DEFAULT_CONCURRENCY,

@@ -8,6 +8,28 @@ Usage::
         requests.get(fake.base_url + "/tags", headers={"Authorization": "Bearer test-token"})
 
 Or from a shell: ``python -m tests.fake_intercom --port 0 --scale small --seed 1``.
+
+Introspection (no auth, not rate-limited, not counted):
+
+- ``GET /__fake/stats`` (``fake.stats()``): ``requests_total``, ``requests_by_endpoint``
+  (``"GET /conversations/{id}"``...), ``responses_by_status``, ``responses_429`` (rate limit and
+  injected), ``faults_injected`` (by kind) and ``faults_injected_total``, ``max_in_flight``,
+  ``requests_window_exhausted``, ``intercom_versions`` and ``user_agents`` (value -> count, a
+  missing header is ``"<none>"``), ``mutations``, ``scrolls_opened``, ``settings``.
+- ``GET /__fake/ground_truth?stream=S&start_date=ISO`` (``fake.ground_truth(S, start)``):
+  ``{"stream", "key_properties", "records": [{keys..., "updated_at"}]}``.
+- ``POST /__fake/mutate`` ``{"contacts": n, "conversations": n, "companies": n}``
+  (``fake.mutate(...)``): returns the mutated ids per resource.
+- ``POST /__fake/control`` (``fake.control(**settings)``), ``GET /__fake/control``: settings
+  ``latency_ms``, ``rate_limit_per_10s``, ``faults``, ``forbidden``, ``deleted_conversations``,
+  ``scroll_exists_hold_seconds``, ``scroll_fail_after_pages``, ``scroll_page_size`` (default 50),
+  ``scroll_idle_seconds`` (default 60), ``workspace_timezone``, ``mutate_every``,
+  ``reset_stats``.
+
+Ids: contacts and companies are 24-hex strings increasing with their index; conversation ids
+are ``str(1000000001 + index)``, ticket ids ``str(2000000001 + index)``. ``fake.dataset``
+exposes ``contact_tie`` / ``conversation_tie`` (the shared ``updated_at`` second of the tie
+clusters).
 """
 
 from .data import DATA_NOW, SCALES, Dataset

@@ -7,8 +7,10 @@ import logging
 import sys
 import typing as t
 from functools import cached_property
+from pathlib import Path
 
 import click
+import dotenv
 import requests
 from singer_sdk import Tap
 from singer_sdk import typing as th
@@ -384,9 +386,20 @@ def _describe(exc: BaseException) -> str:
     return str(exc)
 
 
+def load_dotenv_for_env_config(argv: list[str]) -> None:
+    """With `--config ENV`, read `./.env` too (variables already set win).
+
+    The SDK looks for `.env` relative to its own installed files, not the directory the tap
+    runs in, so a project's `.env` would be silently ignored.
+    """
+    if "ENV" in argv or "--config=ENV" in argv:
+        dotenv.load_dotenv(Path.cwd() / ".env", override=False)
+
+
 def cli() -> None:
     """Console entry point: the SDK command, with user mistakes reported in one line."""
     try:
+        load_dotenv_for_env_config(sys.argv[1:])
         TapIntercom.cli()
     except (*USER_ERRORS, *RUN_ERRORS) as exc:
         sys.stderr.write(f"tap-intercom: error: {_describe(exc)}\n")

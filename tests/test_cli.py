@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 
 from tests import aux_venvs
@@ -58,6 +59,26 @@ def test_config_from_environment(fake_intercom):
     run = run_tap(None, catalog=catalog, args=("--config", "ENV"), env=env)
     assert run.returncode == 0, run.stderr[-2000:]
     assert len(run.records("teams")) == len(fake_intercom.ground_truth("teams")["records"])
+
+
+def test_config_from_a_dotenv_file_in_the_working_directory(fake_intercom, tmp_path):
+    (tmp_path / ".env").write_text(
+        "TAP_INTERCOM_ACCESS_TOKEN=test-token\n"
+        f"TAP_INTERCOM_API_URL={fake_intercom.base_url}\n"
+        "TAP_INTERCOM_REGION=eu\n"
+    )
+    proc = _run(["--config", "ENV", "--discover"], cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert len(json.loads(proc.stdout)["streams"]) >= 11
+    # A variable set in the environment wins over .env.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TAP_INTERCOM_")}
+    proc = _run(
+        ["--config", "ENV", "--discover"],
+        cwd=tmp_path,
+        env={**env, "TAP_INTERCOM_REGION": "mars"},
+    )
+    assert proc.returncode != 0
+    assert "'mars'" in proc.stderr and "region" in proc.stderr
 
 
 def test_numeric_string_request_timeout_and_test_flag(fake_intercom):

@@ -126,3 +126,18 @@ def test_a_catalog_from_stitchs_tap_runs_unchanged(fake_intercom, tmp_path):
     segments_schema = run.schemas()["company_segments"]
     assert segments_schema["key_properties"] == ["company_id", "id"]
     assert all(r.get("company_id") for r in run.records("company_segments"))
+
+
+def test_discovery_network_failure_fails_in_one_line():
+    import socket
+
+    with socket.socket() as sock:  # a loopback port with nothing listening
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    config = base_config(f"http://127.0.0.1:{port}", max_retries=1, max_retry_wait=1)
+    run = run_tap(config, args=("--discover",), parse=False, timeout=120)
+    assert run.returncode != 0
+    assert "Traceback" not in run.stderr
+    last = run.stderr.strip().splitlines()[-1]
+    assert last.startswith("tap-intercom: error: could not")
+    assert "api_url" in last

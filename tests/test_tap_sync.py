@@ -325,3 +325,30 @@ def test_medium_sync_final_state_is_small(make_fake):
     assert run.returncode == 0, run.stderr[-3000:]
     assert len(json.dumps(run.final_state)) < 10_000
     assert max(len(json.dumps(s)) for s in run.states()) < 10_000
+
+
+def test_custom_attribute_created_after_discovery_still_reaches_the_target(
+    fake_intercom, full_catalog
+):
+    catalog = select_streams(full_catalog, {"contacts"})
+    entry = next(e for e in catalog["streams"] if e["tap_stream_id"] == "contacts")
+    declared = entry["schema"]["properties"]["custom_attributes"]["properties"]
+    dropped = sorted(declared)[0]
+    del declared[dropped]  # as if the attribute had been created after discovery
+    run = run_tap(base_config(fake_intercom.base_url), catalog=catalog)
+    assert run.returncode == 0, run.stderr[-3000:]
+    carrying = [r for r in run.records("contacts") if dropped in (r.get("custom_attributes") or {})]
+    assert carrying, f"custom attribute {dropped!r} was dropped"
+    assert f"'custom_attributes.{dropped}'" not in run.stderr
+
+
+def test_summary_and_progress_go_to_stderr_only(full_sync):
+    assert "Sync summary:" in full_sync.stderr
+    summary = full_sync.stderr[full_sync.stderr.index("Sync summary:") :]
+    contacts = len(full_sync.records("contacts"))
+    assert re.search(rf"contacts\s+{contacts:,} records", summary)
+    assert re.search(r"requests: [\d,]+, retries: \d+, elapsed: \d+", summary)
+    # stdout carries nothing but Singer messages
+    assert all(
+        m["type"] in {"SCHEMA", "RECORD", "STATE", "ACTIVATE_VERSION"} for m in full_sync.messages
+    )

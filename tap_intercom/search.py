@@ -10,6 +10,7 @@ a sync killed midway resumes where it stopped.
 from __future__ import annotations
 
 import typing as t
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from tap_intercom.client import PAGE_SIZE, IntercomStream
 from tap_intercom.dates import datetime_to_epoch, parse_datetime
@@ -18,6 +19,7 @@ from tap_intercom.pagination import CursorPaginator
 if t.TYPE_CHECKING:
     from collections.abc import Iterable
 
+    import requests
     from singer_sdk.helpers.types import Context
 
 #: Write a checkpoint STATE after this many processed records of a sorted stream.
@@ -73,6 +75,43 @@ class SearchStream(IntercomStream):
             "sort": {"field": self.search_field, "order": "ascending"},
             "pagination": pagination,
         }
+
+    def request_records(self, context: Context | None) -> Iterable[dict]:
+        """The SDK's page loop, with the next page requested while this one is processed.
+
+        Search pages form a chain (each needs the previous page's cursor). Requesting page
+        N+1 as soon as page N has arrived overlaps its latency with the processing of page N
+        (and its children's detail fetches) instead of adding it to the run; records are
+        still yielded in the same order by this thread. Page N+1's query is prepared before
+        page N's records advance the bookmark, so its lower bound may be one page older: a
+        superset, and the cursor decides where the page starts.
+        """
+        paginator = self.get_new_paginator()
+        send = self.request_decorator(self._request)
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"lookahead-{self.name}")
+
+        def request_page() -> Future[tuple[t.Any, requests.Response]]:
+            prepared = self._prepare_request(context=context, page=paginator)
+            return pool.submit(lambda: (prepared, send(prepared, context)))
+
+        try:
+            with self.get_http_request_counter() as request_counter:
+                request_counter.with_context(context)
+                pending: Future[tuple[t.Any, requests.Response]] | None = request_page()
+                while pending is not None:
+                    prepared, response = pending.result()
+                    request_counter.increment()
+                    self.update_sync_costs(prepared, response, context)
+                    paginator.advance(response)
+                    pending = None if paginator.finished else request_page()
+                    empty = True
+                    for record in self.parse_response(response):
+                        empty = False
+                        yield record
+                    if empty and not paginator.continue_if_empty(response):
+                        break  # as the SDK: an empty page ends the stream
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
         """Yield search results; every CHECKPOINT_EVERY records, write a resumable STATE.

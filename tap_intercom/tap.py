@@ -33,7 +33,7 @@ if t.TYPE_CHECKING:
     from singer_sdk import Stream
 
 #: Parallel conversation-detail fetches (see the README's benchmark for how it was chosen).
-DEFAULT_CONCURRENCY = 8
+DEFAULT_CONCURRENCY = 32
 
 #: Streams whose records carry typed `custom_attributes`, and the data-attribute model of each.
 CUSTOM_ATTRIBUTE_MODELS: dict[str, str] = {

@@ -80,6 +80,7 @@ class IntercomStream(RESTStream[t.Any]):
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
         self._conformer: Callable[[dict], dict] | None = None
+        self._start_bound: str | None = None
         self._reported_issues: set[tuple[str, str]] = set()
 
     # --- HTTP ---------------------------------------------------------------------------
@@ -323,9 +324,15 @@ class IntercomStream(RESTStream[t.Any]):
 
     @property
     def schema(self) -> dict:
-        """The discovered schema (shipped file + typed custom attributes), built on first use."""
+        """The input catalog's schema, else the discovered one (shipped file + typed custom
+        attributes), built on first use."""
         if self._schema is None:
-            self._schema = self._tap.schema_for(self.name)  # type: ignore[attr-defined]
+            catalog = self._tap.input_catalog
+            entry = catalog.get_stream(self.tap_stream_id) if catalog is not None else None
+            # With an input catalog its schema is the contract: no discovery requests.
+            self._schema = (
+                entry.schema.to_dict() if entry is not None else self._tap.schema_for(self.name)  # type: ignore[attr-defined]
+            )
         return self._schema
 
     @property
@@ -362,9 +369,15 @@ class IntercomStream(RESTStream[t.Any]):
 
         A Stitch bookmark may carry microseconds (its sync-start time); Intercom timestamps
         are whole seconds, so a record in that same second may be newer than the bookmark.
+
+        Frozen at first use: the bookmark advances record by record during the run, but every
+        page of one query must carry the same filter (a cursor belongs to its query), and the
+        client-side filter must not drop a late, out-of-order record the bookmark has passed.
         """
-        value = self.bookmark_value() or resolve_start_date(self.config)
-        return floor_to_second(value)
+        if self._start_bound is None:
+            value = self.bookmark_value() or resolve_start_date(self.config)
+            self._start_bound = floor_to_second(value)
+        return self._start_bound
 
     # --- record pipeline -------------------------------------------------------------------
 

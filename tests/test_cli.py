@@ -141,3 +141,15 @@ def test_discovery_network_failure_fails_in_one_line():
     last = run.stderr.strip().splitlines()[-1]
     assert last.startswith("tap-intercom: error: could not")
     assert "api_url" in last
+
+
+def test_a_run_with_a_catalog_makes_no_discovery_requests(make_fake):
+    fake = make_fake(scale="small", seed=2)
+    config = base_config(fake.base_url)
+    catalog = select_streams(discover(config), {"tags", "contacts"})
+    fake.control(reset_stats=True)
+    run = run_tap(config, catalog=catalog)
+    assert run.returncode == 0, run.stderr[-2000:]
+    endpoints = fake.stats()["requests_by_endpoint"]
+    assert not any("data_attributes" in endpoint for endpoint in endpoints), endpoints
+    assert run.records("contacts") and run.records("tags")

@@ -159,3 +159,24 @@ def test_output_is_identical_with_concurrency_1_and_the_default(make_fake):
     stats = fake.stats()
     assert stats["max_in_flight"] > 1
     assert any("/contacts/{id}/" in endpoint for endpoint in stats["requests_by_endpoint"])
+
+
+def test_search_query_stays_the_same_while_the_bookmark_advances(fake_intercom):
+    """A cursor belongs to its query: every page of one run must send the same filter, and
+    the client-side filter must not rise with the bookmark (a late record would be lost)."""
+    from tap_intercom.tap import TapIntercom
+
+    tap = TapIntercom(
+        config={"access_token": "test-token", "api_url": fake_intercom.base_url},
+        state={"bookmarks": {"contacts": {"updated_at": "2024-03-01T10:00:00.000000Z"}}},
+        parse_env_config=False,
+    )
+    contacts = tap.streams["contacts"]
+    first = contacts.prepare_request_payload(None, None)
+    state = contacts.stream_state
+    state["replication_key_value"] = "2025-06-01T00:00:00.000000Z"  # as after many records
+    later = contacts.prepare_request_payload(None, "cursor-2")
+    assert later["query"] == first["query"]
+    assert first["query"]["value"][0]["value"] == 1709287200  # 2024-03-01T10:00:00Z
+    assert later["pagination"]["starting_after"] == "cursor-2"
+    assert contacts.start_bound() == "2024-03-01T10:00:00.000000Z"

@@ -153,8 +153,9 @@ class TapIntercom(Tap):
             default=DEFAULT_CONCURRENCY,
             title="Concurrency",
             description=(
-                "Conversation details fetched in parallel for conversation_parts "
-                "(1 = sequential). Output is identical for any value."
+                "Per-record detail requests in flight at once (conversation details for "
+                "conversation_parts; contacts' tags and companies past 10). 1 = sequential. "
+                "Output is identical for any value."
             ),
         ),
         th.Property(

@@ -1,0 +1,463 @@
+"""Benchmark this tap against Stitch's `tap-intercom==2.2.5` on the fake Intercom API.
+
+One run starts the fake (given scale, latency and rate limit), discovers a catalog with each
+tap, selects the requested streams and then runs the taps alternately for several rounds.
+Per tap it prints the median wall time, records/s, requests, 429s, peak RSS of the process
+tree, the ratio to the other tap and the wall time against the physical lower bound::
+
+    lower bound = max(requests / allowed rate,
+                      longest chain of dependent page requests of one endpoint * latency)
+
+The chain is read from the fake's per-endpoint request counts: every endpoint without a path
+parameter (search pages, scroll pages, list pages) is a chain of requests that each need the
+previous answer; per-id endpoints (conversation details, a contact's tags...) are independent
+and can run in parallel, so they only count towards the rate term.
+
+    .venv/bin/python scripts/benchmark.py --scale medium --latency-ms 100 \\
+        --rate-limit-per-min 10000 --streams all --rounds 3
+
+`--streams all` means Stitch's eleven streams (the set both taps have). Stitch's tap sleeps on
+backoff after a 429; that is its real behaviour and is measured as such.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import typing as t
+import urllib.request
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+OUR_TAP = ROOT / ".venv" / "bin" / "tap-intercom"
+STITCH_VENV = ROOT / ".venvs" / "stitch-tap"
+STITCH_PYTHON = STITCH_VENV / "bin" / "python"
+STITCH_LAUNCHER = ROOT / "scripts" / "run_stitch_tap.py"
+STITCH_VERSION = "2.2.5"
+TOKEN = "test-token"  # noqa: S105 - the fake's token
+START_DATE = "2000-01-01T00:00:00Z"
+#: Stitch's eleven streams, in its catalog order; `--streams all` selects these.
+STITCH_STREAMS = (
+    "admins",
+    "companies",
+    "company_attributes",
+    "company_segments",
+    "conversations",
+    "conversation_parts",
+    "contact_attributes",
+    "contacts",
+    "segments",
+    "tags",
+    "teams",
+)
+TAPS = ("ours", "stitch")
+WINDOW_SECONDS = 10
+
+
+# --------------------------------------------------------------------------- the fake
+
+
+class Fake:
+    """`python -m tests.fake_intercom` in a subprocess."""
+
+    def __init__(self, scale: str, seed: int, latency_ms: float, per_10s: int | None) -> None:
+        cmd = [
+            sys.executable,
+            "-m",
+            "tests.fake_intercom",
+            "--port",
+            "0",
+            "--scale",
+            scale,
+            "--seed",
+            str(seed),
+            "--latency-ms",
+            str(latency_ms),
+        ]
+        if per_10s is not None:
+            cmd += ["--rate-limit-per-10s", str(per_10s)]
+        self.proc = subprocess.Popen(
+            cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        )
+        line = self.proc.stdout.readline() if self.proc.stdout else ""
+        if not line.startswith("LISTENING "):
+            self.stop()
+            msg = f"the fake did not start: {line!r}"
+            raise RuntimeError(msg)
+        self.url = line.split()[1].rstrip("/")
+
+    def _call(self, path: str, body: dict | None = None) -> dict:
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(
+            self.url + path, data=data, headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return json.loads(resp.read())
+
+    def stats(self) -> dict:
+        return self._call("/__fake/stats")
+
+    def reset_stats(self) -> None:
+        self._call("/__fake/control", {"reset_stats": True})
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+# --------------------------------------------------------------------------- taps
+
+
+def ensure_stitch_venv() -> None:
+    if STITCH_PYTHON.exists():
+        return
+    print(f"creating {STITCH_VENV} (tap-intercom=={STITCH_VERSION})", file=sys.stderr)
+    subprocess.run([sys.executable, "-m", "venv", str(STITCH_VENV)], check=True)
+    subprocess.run(
+        [str(STITCH_PYTHON), "-m", "pip", "install", "-q", f"tap-intercom=={STITCH_VERSION}"],
+        check=True,
+    )
+
+
+class TapSetup:
+    """How to invoke one tap: command, config and catalog files, environment."""
+
+    def __init__(self, name: str, workdir: Path, fake: Fake, concurrency: int | None) -> None:
+        self.name = name
+        self.env = dict(os.environ)
+        if name == "ours":
+            self.cmd = [str(OUR_TAP)]
+            config: dict[str, t.Any] = {
+                "access_token": TOKEN,
+                "api_url": fake.url,
+                "start_date": START_DATE,
+            }
+            if concurrency is not None:
+                config["concurrency"] = concurrency
+        else:
+            self.cmd = [str(STITCH_PYTHON), str(STITCH_LAUNCHER)]
+            config = {"access_token": TOKEN, "start_date": START_DATE, "user_agent": "benchmark"}
+            self.env["INTERCOM_BASE_URL"] = fake.url
+        self.config = workdir / f"{name}-config.json"
+        self.config.write_text(json.dumps(config))
+        self.catalog = workdir / f"{name}-catalog.json"
+        self.stdout = workdir / f"{name}-out.jsonl"
+        self.stderr = workdir / f"{name}-err.log"
+
+    def discover(self, streams: t.Sequence[str]) -> None:
+        proc = subprocess.run(
+            [*self.cmd, "--config", str(self.config), "--discover"],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if proc.returncode != 0:
+            msg = f"{self.name} --discover failed:\n{proc.stderr[-2000:]}"
+            raise RuntimeError(msg)
+        catalog = json.loads(proc.stdout)
+        known = {entry["tap_stream_id"] for entry in catalog["streams"]}
+        missing = sorted(set(streams) - known)
+        if missing:
+            msg = f"{self.name} has no stream(s) {missing}"
+            raise RuntimeError(msg)
+        for entry in catalog["streams"]:
+            for md in entry.get("metadata", []):
+                if md.get("breadcrumb") == []:
+                    md["metadata"]["selected"] = entry["tap_stream_id"] in streams
+        self.catalog.write_text(json.dumps(catalog))
+
+    def run(self, timeout: float) -> dict[str, t.Any]:
+        """One timed sync; returns wall time, records and peak RSS of the process tree."""
+        with self.stdout.open("wb") as out, self.stderr.open("wb") as err:
+            started = time.perf_counter()
+            proc = subprocess.Popen(
+                [*self.cmd, "--config", str(self.config), "--catalog", str(self.catalog)],
+                env=self.env,
+                stdout=out,
+                stderr=err,
+            )
+            peak = RssPoller(proc.pid)
+            peak.start()
+            try:
+                returncode = proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+                returncode = -9
+            wall = time.perf_counter() - started
+            peak.stop()
+        if returncode != 0:
+            tail = self.stderr.read_text(errors="replace")[-2000:]
+            msg = f"{self.name} exited {returncode} after {wall:.1f}s:\n{tail}"
+            raise RuntimeError(msg)
+        return {"wall_s": wall, "records": count_records(self.stdout), "peak_rss_mb": peak.mb}
+
+
+class RssPoller(threading.Thread):
+    """Peak resident memory of a process and all its descendants, polled every 50 ms."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak = 0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        try:
+            root = psutil.Process(self.pid)
+        except psutil.Error:
+            return
+        while not self._done.is_set():
+            total = 0
+            try:
+                procs = [root, *root.children(recursive=True)]
+            except psutil.Error:
+                break
+            for proc in procs:
+                with contextlib.suppress(psutil.Error):
+                    total += proc.memory_info().rss
+            self.peak = max(self.peak, total)
+            self._done.wait(0.05)
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+    @property
+    def mb(self) -> float:
+        return self.peak / 2**20
+
+
+def count_records(path: Path) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    with path.open("rb") as fh:
+        for line in fh:
+            if b'"RECORD"' not in line[:40]:
+                continue
+            stream = json.loads(line)["stream"]
+            counts[stream] = counts.get(stream, 0) + 1
+    return counts
+
+
+# --------------------------------------------------------------------------- bounds
+
+
+def longest_chain(requests_by_endpoint: dict[str, int]) -> tuple[int, str | None]:
+    """Most requests on one endpoint without a path parameter: pages that follow each other."""
+    chains = {ep: n for ep, n in requests_by_endpoint.items() if "{" not in ep}
+    if not chains:
+        return 0, None
+    endpoint = max(chains, key=lambda ep: chains[ep])
+    return chains[endpoint], endpoint
+
+
+def lower_bound(
+    requests: int, chain: int, latency_ms: float, rate_per_min: float | None
+) -> dict[str, float]:
+    by_rate = requests / (rate_per_min / 60.0) if rate_per_min else 0.0
+    by_chain = chain * latency_ms / 1000.0
+    return {"rate_s": by_rate, "chain_s": by_chain, "bound_s": max(by_rate, by_chain)}
+
+
+def wait_for_window_start(rate_limited: bool) -> None:
+    """Start each run at a fresh 10-second window, so no run inherits another's count."""
+    if rate_limited:
+        time.sleep(WINDOW_SECONDS - time.time() % WINDOW_SECONDS + 0.05)
+
+
+# --------------------------------------------------------------------------- main
+
+
+def summarize(name: str, runs: list[dict], args: argparse.Namespace) -> dict[str, t.Any]:
+    wall = statistics.median(r["wall_s"] for r in runs)
+    records = statistics.median(sum(r["records"].values()) for r in runs)
+    requests = statistics.median(r["requests"] for r in runs)
+    chain = max(r["chain"] for r in runs)
+    bound = lower_bound(int(requests), chain, args.latency_ms, args.rate_limit_per_min)
+    return {
+        "tap": name,
+        "rounds": len(runs),
+        "median_wall_s": round(wall, 3),
+        "walls_s": [round(r["wall_s"], 3) for r in runs],
+        "records": int(records),
+        "records_by_stream": runs[-1]["records"],
+        "records_per_s": round(records / wall, 1) if wall else None,
+        "requests": int(requests),
+        "responses_429": int(statistics.median(r["responses_429"] for r in runs)),
+        "pct_429": round(
+            100.0
+            * sum(r["responses_429"] for r in runs)
+            / max(1, sum(r["requests"] for r in runs)),
+            3,
+        ),
+        "max_in_flight": max(r["max_in_flight"] for r in runs),
+        "peak_rss_mb": round(max(r["peak_rss_mb"] for r in runs), 1),
+        "median_peak_rss_mb": round(statistics.median(r["peak_rss_mb"] for r in runs), 1),
+        "longest_chain": chain,
+        "longest_chain_endpoint": runs[-1]["chain_endpoint"],
+        "lower_bound_s": round(bound["bound_s"], 3),
+        "lower_bound_rate_s": round(bound["rate_s"], 3),
+        "lower_bound_chain_s": round(bound["chain_s"], 3),
+        "wall_over_bound": round(wall / bound["bound_s"], 2) if bound["bound_s"] else None,
+        "requests_by_endpoint": runs[-1]["requests_by_endpoint"],
+    }
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--scale", default="small", choices=("small", "medium", "large"))
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--latency-ms", type=float, default=100.0)
+    p.add_argument(
+        "--rate-limit-per-min",
+        type=float,
+        default=10_000,
+        help="the fake's limit (enforced per 10 s as limit/6); 0 = no limit",
+    )
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument(
+        "--stitch-rounds", type=int, default=None, help="rounds for Stitch's tap (default --rounds)"
+    )
+    p.add_argument("--taps", default="both", choices=("ours", "stitch", "both"))
+    p.add_argument("--streams", default="all", help="'all' (Stitch's eleven) or a comma list")
+    p.add_argument("--concurrency", type=int, default=None, help="our tap's `concurrency`")
+    p.add_argument("--timeout", type=float, default=3600.0, help="seconds per run")
+    p.add_argument("--json", action="store_true", help="print the results as JSON")
+    p.add_argument("--keep", action="store_true", help="keep the work directory (outputs, logs)")
+    args = p.parse_args(argv)
+    if not args.rate_limit_per_min:
+        args.rate_limit_per_min = None
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    streams = (
+        list(STITCH_STREAMS)
+        if args.streams == "all"
+        else [s.strip() for s in args.streams.split(",") if s.strip()]
+    )
+    taps = list(TAPS) if args.taps == "both" else [args.taps]
+    if "stitch" in taps:
+        ensure_stitch_venv()
+    per_10s = (
+        max(1, int(args.rate_limit_per_min * WINDOW_SECONDS / 60))
+        if args.rate_limit_per_min
+        else None
+    )
+    rounds = {"ours": args.rounds, "stitch": args.stitch_rounds or args.rounds}
+    workdir = Path(tempfile.mkdtemp(prefix="tap-intercom-bench-"))
+    fake = Fake(args.scale, args.seed, args.latency_ms, per_10s)
+    results: dict[str, list[dict]] = {name: [] for name in taps}
+    try:
+        setups = {name: TapSetup(name, workdir, fake, args.concurrency) for name in taps}
+        for setup in setups.values():
+            setup.discover(streams)
+        for round_no in range(max(rounds[name] for name in taps)):
+            for name in taps:
+                if round_no >= rounds[name]:
+                    continue
+                wait_for_window_start(per_10s is not None)
+                fake.reset_stats()
+                run = setups[name].run(args.timeout)
+                stats = fake.stats()
+                by_endpoint = stats["requests_by_endpoint"]
+                run["chain"], run["chain_endpoint"] = longest_chain(by_endpoint)
+                run.update(
+                    requests=stats["requests_total"],
+                    responses_429=stats["responses_429"],
+                    max_in_flight=stats["max_in_flight"],
+                    requests_by_endpoint=by_endpoint,
+                )
+                results[name].append(run)
+                print(
+                    f"round {round_no + 1} {name}: {run['wall_s']:.2f}s "
+                    f"{sum(run['records'].values())} records {run['requests']} requests "
+                    f"{run['responses_429']} x429 peak RSS {run['peak_rss_mb']:.0f} MB",
+                    file=sys.stderr,
+                    flush=True,
+                )
+    finally:
+        fake.stop()
+        if not args.keep:
+            for path in workdir.iterdir():
+                path.unlink()
+            workdir.rmdir()
+        else:
+            print(f"work directory kept: {workdir}", file=sys.stderr)
+
+    summary = {name: summarize(name, runs, args) for name, runs in results.items()}
+    if len(summary) == 2:
+        ours, stitch = summary["ours"], summary["stitch"]
+        ours["speedup_vs_other"] = round(stitch["median_wall_s"] / ours["median_wall_s"], 2)
+        stitch["speedup_vs_other"] = round(ours["median_wall_s"] / stitch["median_wall_s"], 2)
+        ours["records_per_s_vs_other"] = round(ours["records_per_s"] / stitch["records_per_s"], 2)
+        stitch["records_per_s_vs_other"] = round(stitch["records_per_s"] / ours["records_per_s"], 2)
+    report = {
+        "settings": {
+            "scale": args.scale,
+            "seed": args.seed,
+            "latency_ms": args.latency_ms,
+            "rate_limit_per_min": args.rate_limit_per_min,
+            "rate_limit_per_10s": per_10s,
+            "streams": streams,
+            "concurrency": args.concurrency,
+            "rounds": {name: rounds[name] for name in taps},
+            "load_average": [round(x, 2) for x in os.getloadavg()],
+            "cpus": os.cpu_count(),
+        },
+        "taps": summary,
+    }
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print_table(report)
+    return 0
+
+
+def print_table(report: dict) -> None:
+    s = report["settings"]
+    limit = f"{s['rate_limit_per_min']:g}/min" if s["rate_limit_per_min"] else "no limit"
+    print(
+        f"scale={s['scale']} latency={s['latency_ms']:g}ms limit={limit} "
+        f"streams={','.join(s['streams'])} concurrency={s['concurrency'] or 'default'} "
+        f"load={s['load_average']}"
+    )
+    header = (
+        f"{'tap':<7} {'rounds':>6} {'median s':>9} {'rec/s':>9} {'requests':>9} {'429s':>6} "
+        f"{'peak MB':>8} {'vs other':>9} {'bound s':>8} {'/bound':>7}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in report["taps"].values():
+        vs = f"{r['speedup_vs_other']:.2f}x" if "speedup_vs_other" in r else "-"
+        over = f"{r['wall_over_bound']:.2f}x" if r["wall_over_bound"] else "-"
+        print(
+            f"{r['tap']:<7} {r['rounds']:>6} {r['median_wall_s']:>9.2f} "
+            f"{r['records_per_s'] or 0:>9.1f} {r['requests']:>9} {r['responses_429']:>6} "
+            f"{r['peak_rss_mb']:>8.1f} {vs:>9} {r['lower_bound_s']:>8.2f} {over:>7}"
+        )
+    print(
+        "vs other = the other tap's median wall time / this tap's (>1 = faster); "
+        "bound = max(requests / allowed rate, longest page chain x latency)"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -139,10 +139,10 @@ def test_a_permanently_failing_endpoint_ends_the_run_in_bounded_time(fake_interc
     assert run.records("admins"), "streams before the failing one were synced"
 
 
-def _companies_run(fake: FakeIntercom, **overrides: object):
+def _companies_run(fake: FakeIntercom, control: dict, **overrides: object):
     config = _config(fake.base_url, **overrides)
     catalog = select_streams(discover(config), {"companies", "company_segments"})
-    fake.reset_stats()
+    fake.control(**control, reset_stats=True)
     return run_tap(config, catalog=catalog, timeout=120)
 
 
@@ -155,8 +155,9 @@ def _assert_companies_complete(fake: FakeIntercom, run) -> None:
 
 def test_companies_wait_out_a_held_scroll(make_fake):
     fake = make_fake(scale="small", seed=13, companies=120)
-    fake.control(scroll_page_size=25, scroll_exists_hold_seconds=2.5)
-    run = _companies_run(fake, max_retries=12)
+    run = _companies_run(
+        fake, {"scroll_page_size": 25, "scroll_exists_hold_seconds": 2.5}, max_retries=12
+    )
     _assert_companies_complete(fake, run)
     assert fake.stats()["scrolls_opened"] == 1
     assert "scroll_exists" in run.stderr  # it was refused at first, and retried
@@ -164,8 +165,7 @@ def test_companies_wait_out_a_held_scroll(make_fake):
 
 def test_companies_restart_a_scroll_that_fails_with_500_midway(make_fake):
     fake = make_fake(scale="small", seed=14, companies=120)
-    fake.control(scroll_page_size=25, scroll_fail_after_pages=2)
-    run = _companies_run(fake)
+    run = _companies_run(fake, {"scroll_page_size": 25, "scroll_fail_after_pages": 2})
     _assert_companies_complete(fake, run)
     assert fake.stats()["scrolls_opened"] == 2
     assert "companies: restarting the scroll (1/5)" in run.stderr

@@ -20,6 +20,7 @@ from tap_intercom.errors import (
     IntercomAuthError,
     IntercomForbiddenError,
     IntercomNotFoundError,
+    IntercomVersionError,
 )
 from tap_intercom.http import parse_json_body, response_json
 from tap_intercom.pagination import PageLinkPaginator
@@ -133,14 +134,21 @@ class IntercomStream(RESTStream[t.Any]):
             code, _, _ = intercom_error(response)
             if code == "scroll_exists":
                 raise ScrollExistsError(self.response_error_message(response), response)
+            if code == "intercom_version_invalid":
+                msg = (
+                    f"Intercom does not know api_version {self.http_headers['Intercom-Version']!r}"
+                    f" ({self.response_error_message(response)}); set `api_version` to a "
+                    f"version such as {DEFAULT_API_VERSION} (the default), or remove it"
+                )
+                raise IntercomVersionError(msg)
         if status >= HTTPStatus.BAD_REQUEST:
             raise FatalAPIError(self.response_error_message(response))
         try:
             parse_json_body(response)
         except ValueError:
             msg = (
-                f"{status} with a body that is not JSON for {self._request_label(response)}"
-                " (truncated or proxy response); retrying"
+                f"HTTP {status} with a body that is not JSON for "
+                f"{self._request_label(response)} (truncated, or a proxy's page: check `api_url`)"
             )
             raise RetriableAPIError(msg, response) from None
 

@@ -27,3 +27,7 @@ class IntercomForbiddenError(FatalAPIError):
 
 class IntercomNotFoundError(FatalAPIError):
     """HTTP 404 for a single object (e.g. a conversation deleted mid-sync)."""
+
+
+class IntercomVersionError(FatalAPIError, UserFacingError):
+    """Intercom does not know the `Intercom-Version` sent (`api_version`): HTTP 400."""

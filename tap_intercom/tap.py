@@ -21,6 +21,7 @@ from singer_sdk.singerlib import StateMessage
 from tap_intercom.catalog import upgrade_input_catalog
 from tap_intercom.custom_attributes import custom_attributes_schema
 from tap_intercom.errors import ConfigError, IntercomForbiddenError, UserFacingError
+from tap_intercom.input_files import check_config_path, checked_json_file
 from tap_intercom.progress import QuietRepeatedSdkLines, StreamProgress, summary_lines
 from tap_intercom.rate_limit import RateLimitGovernor
 from tap_intercom.run_stats import RunStats
@@ -319,8 +320,31 @@ class TapIntercom(Tap):
                     ["--catalog", "--properties", "catalog"],
                     help="Use a Singer catalog file with the tap (`--properties` is an alias).",
                     type=click.File(),
+                    callback=checked_json_file("catalog"),
                 )
+            elif param.name == "state":
+                param.callback = checked_json_file("state")
         return command
+
+    @classmethod
+    def cb_config(cls, ctx: click.Context, param: click.Option, value: tuple[str, ...]) -> t.Any:
+        """Check each config file (readable, a JSON object) before the SDK reads it."""
+        for path in value:
+            if path != "ENV":
+                check_config_path(path)
+        return super().cb_config(ctx, param, value)
+
+    def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
+        """Our checks first (their messages name the fix), then the SDK's JSON-schema check,
+        whose errors also become one line (the SDK would log them as several ERROR lines)."""
+        if raise_errors:
+            validate_config(self._config)
+        try:
+            return super()._validate_config(raise_errors=raise_errors)
+        except ConfigValidationError as exc:
+            errors = "; ".join(str(e) for e in (exc.errors or [])) or str(exc)
+            msg = f"invalid config: {errors}; see `tap-intercom --about` for the settings"
+            raise ConfigError(msg) from None
 
 
 def drop_stitch_company_segments_bookmark(state: dict, logger: logging.Logger) -> dict:

@@ -1,0 +1,70 @@
+"""The config, catalog and state files given on the command line, checked before the SDK reads
+them: a missing, unreadable or malformed file (or one that is not a JSON object) becomes one
+ConfigError line that names the file and the fix, not a traceback from deep in the SDK."""
+
+from __future__ import annotations
+
+import io
+import json
+import typing as t
+from pathlib import Path
+
+from tap_intercom.errors import ConfigError
+
+#: What to do about a broken file, per kind.
+FIXES = {
+    "config": "fix the file (a JSON object of settings, see --about)",
+    "catalog": "re-run --discover to write a new catalog",
+    "state": "fix the file or remove --state to start from start_date",
+}
+
+
+def _check_text(text: str, kind: str, name: str) -> None:
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+        where = (
+            f" at line {exc.lineno} column {exc.colno}"
+            if isinstance(exc, json.JSONDecodeError)
+            else ""
+        )
+        msg = f"the {kind} file {name!r} is not valid JSON ({reason}{where}); {FIXES[kind]}"
+        raise ConfigError(msg) from None
+    if not isinstance(value, dict):
+        msg = (
+            f"the {kind} file {name!r} holds a JSON {type(value).__name__}, not an object; "
+            f"{FIXES[kind]}"
+        )
+        raise ConfigError(msg)
+
+
+def check_config_path(path: str) -> None:
+    """Raise ConfigError unless `path` is a readable file holding a JSON object."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        msg = f"cannot read the config file {path!r} ({exc.strerror}); check the --config path"
+        raise ConfigError(msg) from None
+    except UnicodeDecodeError:
+        msg = f"the config file {path!r} is not UTF-8 text; {FIXES['config']}"
+        raise ConfigError(msg) from None
+    _check_text(text, "config", path)
+
+
+def checked_json_file(kind: str) -> t.Callable[[t.Any, t.Any, t.IO[str] | None], t.Any]:
+    """A click callback for a `click.File` option: the file's text, checked, as a new stream."""
+
+    def callback(ctx: t.Any, param: t.Any, value: t.IO[str] | None) -> t.IO[str] | None:
+        if value is None:
+            return None
+        name = getattr(value, "name", kind)
+        try:
+            text = value.read()
+        except UnicodeDecodeError:
+            msg = f"the {kind} file {name!r} is not UTF-8 text; {FIXES[kind]}"
+            raise ConfigError(msg) from None
+        _check_text(text, kind, str(name))
+        return io.StringIO(text)
+
+    return callback

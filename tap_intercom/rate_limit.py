@@ -90,8 +90,11 @@ class RateLimitGovernor:
             if self._reset_at is None or reset > self._reset_at:
                 self._reset_at, self._remaining = reset, remaining
             elif reset == self._reset_at:
-                # Responses of one window can arrive out of order: the lowest count is newest.
-                self._remaining = min(remaining, self._remaining or remaining)
+                # Responses of one window can arrive out of order: the lowest count is newest
+                # (also when it is 0: a late, higher count must not reopen a spent window).
+                self._remaining = (
+                    remaining if self._remaining is None else min(remaining, self._remaining)
+                )
 
     def snapshot(self) -> dict[str, t.Any]:
         with self._lock:

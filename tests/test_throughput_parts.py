@@ -52,6 +52,17 @@ def test_governor_counts_requests_in_flight_against_the_window():
     assert clock.slept == [pytest.approx(9.05)]
 
 
+def test_governor_a_late_response_does_not_reopen_a_spent_window():
+    clock = FakeClock()
+    governor = RateLimitGovernor(clock=clock, sleep=clock.sleep)
+    governor.acquire()
+    governor.acquire()
+    governor.release(headers(remaining=0, reset=clock.now + 5))  # the newest answer
+    governor.release(headers(remaining=3, reset=clock.now + 5))  # an older one, arriving late
+    governor.acquire()  # the window is spent: wait for the reset
+    assert clock.slept == [pytest.approx(5.05)]
+
+
 def test_governor_own_cap_spreads_requests_over_ten_second_windows():
     clock = FakeClock(now=1_000_000.0)  # aligned on a window boundary
     governor = RateLimitGovernor(max_requests_per_minute=60, clock=clock, sleep=clock.sleep)

@@ -101,6 +101,19 @@ class ContactsStream(SearchStream):
     def _field_selected(self, field: str) -> bool:
         return self.mask.get(("properties", field), True)
 
+    def _as_inline_entry(self, field: str, item: dict) -> dict:
+        """A fetched entry in the shape of an inline one, so a contact looks the same whether
+        its list was inline or fetched (`/contacts/{id}/companies` returns whole companies,
+        whose other fields belong to the companies table)."""
+        items_schema = self.effective_schema.get("properties", {}).get(field, {}).get("items", {})
+        declared = items_schema.get("properties") if isinstance(items_schema, dict) else None
+        entry = dict(item)
+        if entry.get("url") is None and entry.get("id") is not None:
+            entry["url"] = f"/{field}/{entry['id']}"
+        if declared is None:
+            return entry
+        return {key: value for key, value in entry.items() if key in declared}
+
     def _full_list(self, contact_id: str, field: str, url: str, context: Context | None) -> list:
         """Every entry of a contact's addressable list, following its pagination."""
         items: list = []
@@ -118,7 +131,7 @@ class ContactsStream(SearchStream):
             body = response_json(response)
             body = body if isinstance(body, dict) else {}
             page = [i for i in (body.get("data") or body.get(field) or []) if isinstance(i, dict)]
-            items.extend(page)
+            items.extend(self._as_inline_entry(field, item) for item in page)
             pages += 1
             next_url = next_page_url(response) if page else None
             params = None

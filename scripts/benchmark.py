@@ -176,10 +176,14 @@ class TapSetup:
         if missing:
             msg = f"{self.name} has no stream(s) {missing}"
             raise RuntimeError(msg)
+        # Select the streams and every field in them, as Stitch's UI and Meltano's `*.*` do:
+        # Stitch's tap only completes contacts' long tag/company lists for selected fields,
+        # so selecting streams alone would compare its incomplete output with our complete one.
         for entry in catalog["streams"]:
+            wanted = entry["tap_stream_id"] in streams
             for md in entry.get("metadata", []):
-                if md.get("breadcrumb") == []:
-                    md["metadata"]["selected"] = entry["tap_stream_id"] in streams
+                if md.get("breadcrumb") == [] or len(md.get("breadcrumb", [])) == 2:
+                    md["metadata"]["selected"] = wanted
         self.catalog.write_text(json.dumps(catalog))
 
     def run(self, timeout: float) -> dict[str, t.Any]:

@@ -1,58 +1,72 @@
 """Fetch per-parent details ahead, on a bounded thread pool, and consume them in order.
 
 Only HTTP runs on the workers; every Singer message is still written by the main thread in
-the same order as a sequential run: the parent submits the detail requests of a page as
-soon as it has the page, and the child takes each result (waiting if needed) when the SDK
-reaches that parent. With `workers <= 1` nothing is submitted and the child fetches inline.
+the same order as a sequential run: a page's detail requests are submitted as soon as the
+page is known (possibly from the search lookahead thread, while the main thread is still on
+the previous page), and the consumer takes each result (waiting if needed) when the SDK
+reaches that record. With `workers <= 1` nothing is submitted and details are fetched inline.
 """
 
 from __future__ import annotations
 
+import threading
 import typing as t
 from concurrent.futures import Future, ThreadPoolExecutor
 
 T = t.TypeVar("T")
 
+#: Results not taken within this many later submissions are dropped (their records were
+#: filtered out after submission), so memory stays bounded by a few pages. Must exceed the
+#: search lookahead (pages are submitted up to LOOKAHEAD_PAGES + 1 ahead of their use).
+KEEP_GENERATIONS = 8
+
 
 class DetailPrefetcher(t.Generic[T]):
-    """A keyed set of in-flight fetches (one page's worth at a time)."""
+    """A keyed, thread-safe set of in-flight fetches (a few pages' worth at a time)."""
 
     def __init__(self, workers: int, name: str) -> None:
         self.workers = max(1, int(workers))
         self._name = name
+        self._lock = threading.Lock()
         self._executor: ThreadPoolExecutor | None = None
-        self._futures: dict[str, Future[T]] = {}
+        self._futures: dict[str, tuple[int, Future[T]]] = {}
+        self._generation = 0
 
     @property
     def enabled(self) -> bool:
         return self.workers > 1
 
     def submit_page(self, items: dict[str, t.Callable[[], T]]) -> None:
-        """Start fetching a new page's details; results of the previous page left unused are
-        dropped (their parents were filtered out after submission)."""
-        if not self.enabled:
+        """Start fetching one page's details (any thread)."""
+        if not self.enabled or not items:
             return
-        for stale in self._futures.values():
-            stale.cancel()
-        self._futures = {}
-        if self._executor is None:
-            self._executor = ThreadPoolExecutor(
-                max_workers=self.workers, thread_name_prefix=f"prefetch-{self._name}"
-            )
-        for key, fetch in items.items():
-            self._futures[key] = self._executor.submit(fetch)
+        with self._lock:
+            self._generation += 1
+            oldest = self._generation - KEEP_GENERATIONS
+            for key in [k for k, (gen, _) in self._futures.items() if gen < oldest]:
+                self._futures.pop(key)[1].cancel()
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(
+                    max_workers=self.workers, thread_name_prefix=f"prefetch-{self._name}"
+                )
+            for key, fetch in items.items():
+                if key not in self._futures:
+                    self._futures[key] = (self._generation, self._executor.submit(fetch))
 
     def take(self, key: str, fetch: t.Callable[[], T]) -> T:
         """The prefetched result for `key` (re-raising its error), or fetch it now."""
-        future = self._futures.pop(key, None)
-        if future is None:
+        with self._lock:
+            entry = self._futures.pop(key, None)
+        if entry is None:
             return fetch()
-        return future.result()
+        return entry[1].result()
 
     def close(self) -> None:
-        for future in self._futures.values():
+        with self._lock:
+            futures = [future for _, future in self._futures.values()]
+            self._futures = {}
+            executor, self._executor = self._executor, None
+        for future in futures:
             future.cancel()
-        self._futures = {}
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)

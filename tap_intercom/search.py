@@ -9,11 +9,15 @@ a sync killed midway resumes where it stopped.
 
 from __future__ import annotations
 
+import queue
+import threading
 import typing as t
-from concurrent.futures import Future, ThreadPoolExecutor
+
+from singer_sdk.helpers.jsonpath import extract_jsonpath
 
 from tap_intercom.client import PAGE_SIZE, IntercomStream
 from tap_intercom.dates import datetime_to_epoch, parse_datetime
+from tap_intercom.http import response_json
 from tap_intercom.pagination import CursorPaginator
 
 if t.TYPE_CHECKING:
@@ -22,6 +26,8 @@ if t.TYPE_CHECKING:
     import requests
     from singer_sdk.helpers.types import Context
 
+#: How many search pages the producer thread may fetch ahead of the main thread.
+LOOKAHEAD_PAGES = 3
 #: Write a checkpoint STATE after this many processed records of a sorted stream.
 CHECKPOINT_EVERY = PAGE_SIZE
 
@@ -77,41 +83,76 @@ class SearchStream(IntercomStream):
         }
 
     def request_records(self, context: Context | None) -> Iterable[dict]:
-        """The SDK's page loop, with the next page requested while this one is processed.
+        """The SDK's page loop, with pages fetched ahead by a producer thread.
 
-        Search pages form a chain (each needs the previous page's cursor). Requesting page
-        N+1 as soon as page N has arrived overlaps its latency with the processing of page N
-        (and its children's detail fetches) instead of adding it to the run; records are
-        still yielded in the same order by this thread. Page N+1's query is prepared before
-        page N's records advance the bookmark, so its lower bound may be one page older: a
-        superset, and the cursor decides where the page starts.
+        Search pages form a chain (each needs only the previous page's cursor), so a producer
+        thread requests them back to back, up to LOOKAHEAD_PAGES ahead of the main thread,
+        and starts each page's per-record requests as soon as the page arrives
+        (`on_page_fetched`). The main thread still yields every record, in order; the query
+        is the same on every page (the bounds are frozen for the run), so fetching ahead
+        changes nothing in the output.
         """
         paginator = self.get_new_paginator()
         send = self.request_decorator(self._request)
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"lookahead-{self.name}")
+        # Resolved here, on this thread, before the producer may read them.
+        _ = self.mask
+        self.query_lower_bound(context)
+        pages: queue.Queue[tuple[t.Any, requests.Response] | BaseException | None] = queue.Queue(
+            maxsize=LOOKAHEAD_PAGES
+        )
+        stop = threading.Event()
 
-        def request_page() -> Future[tuple[t.Any, requests.Response]]:
-            prepared = self._prepare_request(context=context, page=paginator)
-            return pool.submit(lambda: (prepared, send(prepared, context)))
+        def put(item: tuple[t.Any, requests.Response] | BaseException | None) -> bool:
+            while not stop.is_set():
+                try:
+                    pages.put(item, timeout=0.2)
+                except queue.Full:
+                    continue
+                return True
+            return False
 
+        def produce() -> None:
+            try:
+                while not paginator.finished and not stop.is_set():
+                    prepared = self._prepare_request(context=context, page=paginator)
+                    response = send(prepared, context)
+                    self.on_page_fetched(response)
+                    empty = next(iter(self.page_records(response)), None) is None
+                    if not put((prepared, response)):
+                        return
+                    if empty and not paginator.continue_if_empty(response):
+                        break  # as the SDK: an empty page ends the stream
+                    paginator.advance(response)
+                put(None)
+            except BaseException as exc:
+                put(exc)
+
+        producer = threading.Thread(target=produce, name=f"pages-{self.name}", daemon=True)
+        producer.start()
         try:
             with self.get_http_request_counter() as request_counter:
                 request_counter.with_context(context)
-                pending: Future[tuple[t.Any, requests.Response]] | None = request_page()
-                while pending is not None:
-                    prepared, response = pending.result()
+                while (item := pages.get()) is not None:
+                    if isinstance(item, BaseException):
+                        raise item
+                    prepared, response = item
                     request_counter.increment()
                     self.update_sync_costs(prepared, response, context)
-                    paginator.advance(response)
-                    pending = None if paginator.finished else request_page()
-                    empty = True
-                    for record in self.parse_response(response):
-                        empty = False
-                        yield record
-                    if empty and not paginator.continue_if_empty(response):
-                        break  # as the SDK: an empty page ends the stream
+                    yield from self.parse_response(response)
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            stop.set()
+            producer.join()
+
+    def page_records(self, response: requests.Response) -> Iterable[dict]:
+        """A page's raw records, without side effects (safe on the producer thread)."""
+        for record in extract_jsonpath(self.records_jsonpath, input=response_json(response)):
+            if isinstance(record, dict):
+                yield record
+
+    def on_page_fetched(self, response: requests.Response) -> None:
+        """Hook, on the lookahead thread, as soon as a page has arrived (before the main
+        thread reaches it): start the page's per-record requests early. Must only read state
+        that is fixed for the run (bounds, selection) and submit work to a prefetcher."""
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
         """Yield search results; every CHECKPOINT_EVERY records, write a resumable STATE.

@@ -60,20 +60,20 @@ class ContactsStream(SearchStream):
                 wanted.append((field, str(listing["url"])))
         return wanted
 
-    def parse_response(self, response: requests.Response) -> Iterable[dict]:
-        """Yield a page of contacts, first starting the list expansions they need."""
-        page = list(super().parse_response(response))
-        if self.list_prefetcher.enabled:
-            wanted: dict[str, t.Callable[[], list]] = {}
-            for raw in page:
-                if raw.get("id") is None or self.before_bound(raw, None):
-                    continue
-                for field, url in self.lists_to_expand(raw):
-                    wanted[f"{raw['id']}/{field}"] = self._list_fetcher(str(raw["id"]), field, url)
-            self.list_prefetcher.submit_page(wanted)
-        yield from page
+    def on_page_fetched(self, response: requests.Response) -> None:
+        """Start the list expansions a page of contacts needs as soon as it arrives."""
+        if not self.list_prefetcher.enabled:
+            return
+        wanted: dict[str, t.Callable[[], list]] = {}
+        for raw in self.page_records(response):
+            if raw.get("id") is None or self.before_bound(raw, None):
+                continue
+            for field, url in self.lists_to_expand(raw):
+                wanted[f"{raw['id']}/{field}"] = self._list_fetcher(str(raw["id"]), field, url)
+        self.list_prefetcher.submit_page(wanted)
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
+        _ = self.list_prefetcher  # created here, before the lookahead thread can use it
         try:
             yield from super().get_records(context)
         finally:

@@ -42,18 +42,18 @@ class ConversationsStream(ParentStream, SearchStream):
     records_jsonpath = "$.conversations[*]"
     child_context_key = "conversation_id"
 
-    def parse_response(self, response: requests.Response) -> Iterable[dict]:
-        """Yield a page's conversations, first starting the detail fetches their parts need."""
-        page = list(super().parse_response(response))
+    def on_page_fetched(self, response: requests.Response) -> None:
+        """Start the detail fetches a page's parts need as soon as the page arrives."""
         parts = self.parts_child()
-        if parts is not None and parts.prefetcher.enabled:
-            wanted = {
+        if parts is None or not parts.prefetcher.enabled:
+            return
+        parts.prefetcher.submit_page(
+            {
                 str(raw["id"]): parts.detail_fetcher(str(raw["id"]))
-                for raw in page
+                for raw in self.page_records(response)
                 if raw.get("id") is not None and self.raw_needs_children(raw)
             }
-            parts.prefetcher.submit_page(wanted)
-        yield from page
+        )
 
     def parts_child(self) -> ConversationPartsStream | None:
         for child in self.selected_children():
@@ -67,6 +67,9 @@ class ConversationsStream(ParentStream, SearchStream):
         return updated_at is not None and self.needs_children({"updated_at": updated_at})
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
+        parts = self.parts_child()
+        if parts is not None:
+            _ = parts.prefetcher  # created here, before the page producer can use it
         try:
             yield from super().get_records(context)
         finally:

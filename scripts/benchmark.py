@@ -38,6 +38,8 @@ from pathlib import Path
 
 import psutil
 
+from tap_intercom.streams import STITCH_STREAM_NAMES
+
 ROOT = Path(__file__).resolve().parent.parent
 OUR_TAP = ROOT / ".venv" / "bin" / "tap-intercom"
 STITCH_VENV = ROOT / ".venvs" / "stitch-tap"
@@ -47,19 +49,7 @@ STITCH_VERSION = "2.2.5"
 TOKEN = "test-token"  # noqa: S105 - the fake's token
 START_DATE = "2000-01-01T00:00:00Z"
 #: Stitch's eleven streams, in its catalog order; `--streams all` selects these.
-STITCH_STREAMS = (
-    "admins",
-    "companies",
-    "company_attributes",
-    "company_segments",
-    "conversations",
-    "conversation_parts",
-    "contact_attributes",
-    "contacts",
-    "segments",
-    "tags",
-    "teams",
-)
+STITCH_STREAMS = STITCH_STREAM_NAMES
 TAPS = ("ours", "stitch")
 WINDOW_SECONDS = 10
 

@@ -9,21 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from tap_intercom.streams import STITCH_STREAM_NAMES
 from tests.singer_run import base_config, discover, keys_of, run_tap, select_streams
 
-STITCH_STREAMS = [
-    "admins",
-    "companies",
-    "company_attributes",
-    "company_segments",
-    "conversations",
-    "conversation_parts",
-    "contact_attributes",
-    "contacts",
-    "segments",
-    "tags",
-    "teams",
-]
+STITCH_STREAMS = list(STITCH_STREAM_NAMES)
 INCREMENTAL = {
     "companies",
     "company_segments",

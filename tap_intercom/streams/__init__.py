@@ -17,8 +17,8 @@ from tap_intercom.streams.segments import SegmentsStream
 from tap_intercom.streams.tags import TagsStream
 from tap_intercom.streams.tickets import TicketsStream
 
-#: Every stream, in Stitch's catalog order.
-STREAM_TYPES = [
+#: Stitch's eleven streams, in its catalog order (same names, keys and replication keys).
+STITCH_STREAM_TYPES = [
     AdminsStream,
     CompaniesStream,
     CompanyAttributesStream,
@@ -30,6 +30,9 @@ STREAM_TYPES = [
     SegmentsStream,
     TagsStream,
     TeamsStream,
+]
+#: Tables Stitch's tap lacks.
+EXTRA_STREAM_TYPES = [
     DataAttributesStream,
     ArticlesStream,
     CollectionsStream,
@@ -37,5 +40,8 @@ STREAM_TYPES = [
     TicketsStream,
     ActivityLogsStream,
 ]
+#: Every stream, in catalog order: Stitch's first, then the extra ones.
+STREAM_TYPES = [*STITCH_STREAM_TYPES, *EXTRA_STREAM_TYPES]
+STITCH_STREAM_NAMES = tuple(stream_type.name for stream_type in STITCH_STREAM_TYPES)
 
-__all__ = ["STREAM_TYPES"]
+__all__ = ["EXTRA_STREAM_TYPES", "STITCH_STREAM_NAMES", "STITCH_STREAM_TYPES", "STREAM_TYPES"]

@@ -85,29 +85,27 @@ class ArticlesStream(IntercomStream):
         )
 
 
-class CollectionsStream(IntercomStream):
+class PagedListStream(IntercomStream):
+    """A full-table, page-numbered list (follows `pages.next`), asked for full pages."""
+
+    primary_keys: t.ClassVar[list[str]] = ["id"]
+    replication_key = None
+    records_jsonpath = "$.data[*]"
+    page_size: t.ClassVar[int] = PAGE_SIZE
+
+    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict[str, t.Any]:
+        return {"per_page": self.page_size}
+
+
+class CollectionsStream(PagedListStream):
     """GET /help_center/collections: top-level collections and sections (`parent_id` set)."""
 
     name = "collections"
     path = "/help_center/collections"
-    primary_keys: t.ClassVar[list[str]] = ["id"]
-    replication_key = None
-    records_jsonpath = "$.data[*]"
-    page_size: t.ClassVar[int] = PAGE_SIZE
-
-    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict[str, t.Any]:
-        return {"per_page": self.page_size}
 
 
-class HelpCentersStream(IntercomStream):
+class HelpCentersStream(PagedListStream):
     """GET /help_center/help_centers."""
 
     name = "help_centers"
     path = "/help_center/help_centers"
-    primary_keys: t.ClassVar[list[str]] = ["id"]
-    replication_key = None
-    records_jsonpath = "$.data[*]"
-    page_size: t.ClassVar[int] = PAGE_SIZE
-
-    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict[str, t.Any]:
-        return {"per_page": self.page_size}

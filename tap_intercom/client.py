@@ -244,7 +244,7 @@ class IntercomStream(RESTStream[t.Any]):
             headers = response.headers
         finally:
             governor.release(headers)
-        self._tap.run_stats.count_request(response.status_code)  # type: ignore[attr-defined]
+        self._tap.run_stats.count_request()  # type: ignore[attr-defined]
         self._write_request_duration_log(
             endpoint=self.path, response=response, context=context, extra_tags=None
         )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 
 
@@ -15,14 +14,12 @@ class RunStats:
     started_at: float = field(default_factory=time.monotonic)
     requests: int = 0
     retries: int = 0
-    statuses: Counter = field(default_factory=Counter)
     skipped_streams: dict[str, str] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def count_request(self, status: int) -> None:
+    def count_request(self) -> None:
         with self._lock:
             self.requests += 1
-            self.statuses[status] += 1
 
     def count_retry(self) -> None:
         with self._lock:

@@ -162,12 +162,8 @@ class SearchStream(IntercomStream):
         """
         for processed, record in enumerate(super().get_records(context), start=1):
             yield record
-            self.after_record_processed(record)
             if processed % CHECKPOINT_EVERY == 0:
                 self.checkpoint()
-
-    def after_record_processed(self, record: dict) -> None:
-        """Hook: called once the SDK has finished with `record` (children included)."""
 
     def checkpoint(self) -> None:
         """Write the tap's current state now (deduplicated by the state writer)."""

@@ -6,6 +6,7 @@ Only stderr (through logging); stdout carries nothing but Singer messages.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import typing as t
 
@@ -90,22 +91,44 @@ def summary_lines(progress: dict[str, StreamProgress], stats: RunStats) -> list[
 
 
 class QuietRepeatedSdkLines(logging.Filter):
-    """Drop SDK INFO lines that repeat per parent record or per empty page.
+    """Drop SDK lines that repeat per parent record or per empty page, or that would blame
+    the wrong stream.
 
-    The SDK logs 'Beginning sync of <child>' once per parent (100,000s of lines for
-    conversation_parts) and 'Pagination stopped after 0 pages' for every empty window; the
-    first 'Beginning sync' of each stream is kept.
+    The SDK logs 'Beginning sync of <child>' and 'Starting incremental sync of <child>' once
+    per parent (100,000s of lines for conversation_parts) and 'Pagination stopped after 0
+    pages' for every empty window; the first of each per stream is kept. With streams
+    syncing in parallel, 'An unhandled error occurred while syncing' is muted on their
+    threads: only the failure that ends the run is reported, by the main thread.
     """
+
+    REPEATED_PREFIXES = ("Beginning sync of", "Starting incremental sync of")
 
     def __init__(self) -> None:
         super().__init__()
-        self._seen: set[str] = set()
+        self._seen: set[tuple[str, str]] = set()
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not isinstance(record.msg, str) or record.levelno > logging.INFO:
+        if not isinstance(record.msg, str):
+            return True
+        if record.msg.startswith("An unhandled error occurred while syncing"):
+            return threading.current_thread() is threading.main_thread()
+        if record.levelno > logging.INFO:
             return True
         if record.msg.startswith("Pagination stopped after"):
             return False
+        for prefix in self.REPEATED_PREFIXES:
+            if record.msg.startswith(prefix):
+                key = (record.name, prefix)
+                if key in self._seen:
+                    return False
+                self._seen.add(key)
+        return True
+        if record.msg.startswith("Pagination stopped after"):
+            return False
+        if record.msg.startswith("An unhandled error occurred while syncing"):
+            # Streams syncing in parallel: only the failure that ends the run is reported,
+            # by the main thread; the others were stopped because of it.
+            return threading.current_thread() is threading.main_thread()
         if record.msg.startswith("Beginning sync of"):
             key = record.name
             if key in self._seen:

@@ -17,6 +17,12 @@ import typing as t
 from collections.abc import Callable, Mapping
 
 WINDOW_SECONDS = 10.0
+
+
+class GovernorClosedError(Exception):
+    """The run is stopping (another stream failed): no more requests are admitted."""
+
+
 #: Margin added after a reset time, for clock skew between us and Intercom.
 RESET_MARGIN_SECONDS = 0.05
 
@@ -29,10 +35,12 @@ class RateLimitGovernor:
         max_requests_per_minute: float | None = None,
         *,
         clock: Callable[[], float] = time.time,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], t.Any] | None = None,
     ) -> None:
         self._clock = clock
-        self._sleep = sleep
+        #: Set by `close`; the default sleep waits on it, so closing wakes waiting requests.
+        self._closed_event = threading.Event()
+        self._sleep = sleep if sleep is not None else self._closed_event.wait
         self._lock = threading.Lock()
         self._own_cap = (
             max(1, int(max_requests_per_minute * WINDOW_SECONDS / 60.0))
@@ -44,6 +52,7 @@ class RateLimitGovernor:
         self._remaining: int | None = None
         self._reset_at: float | None = None
         self._in_flight = 0
+        self._closed = False
         self.waits = 0
         self.waited_seconds = 0.0
 
@@ -66,6 +75,9 @@ class RateLimitGovernor:
         """Block until a request may be sent, then count it as in flight."""
         while True:
             with self._lock:
+                if self._closed:
+                    msg = "the run is stopping; request not sent"
+                    raise GovernorClosedError(msg)
                 now = self._clock()
                 delay = self._delay(now)
                 if delay <= 0:
@@ -76,6 +88,12 @@ class RateLimitGovernor:
                 self.waits += 1
                 self.waited_seconds += delay
             self._sleep(delay)
+
+    def close(self) -> None:
+        """Admit no more requests: the ones waiting or arriving raise GovernorClosedError."""
+        with self._lock:
+            self._closed = True
+        self._closed_event.set()
 
     def release(self, headers: Mapping[str, str] | None) -> None:
         """Count a request as finished and learn the window's state from its headers."""

@@ -22,6 +22,7 @@ from tap_intercom.catalog import upgrade_input_catalog
 from tap_intercom.custom_attributes import custom_attributes_schema
 from tap_intercom.errors import ConfigError, IntercomForbiddenError, UserFacingError
 from tap_intercom.input_files import check_config_path, checked_json_file
+from tap_intercom.parallel_sync import ParallelStreamSync, current_spool
 from tap_intercom.progress import QuietRepeatedSdkLines, StreamProgress, summary_lines
 from tap_intercom.rate_limit import RateLimitGovernor
 from tap_intercom.run_stats import RunStats
@@ -31,10 +32,15 @@ from tap_intercom.state import load_external_state, to_external_state
 from tap_intercom.streams import STREAM_TYPES
 
 if t.TYPE_CHECKING:
+    from types import FrameType
+
     from singer_sdk import Stream
+    from singer_sdk.singerlib import Message
 
 #: Parallel conversation-detail fetches (see the README's benchmark for how it was chosen).
 DEFAULT_CONCURRENCY = 32
+#: Top-level streams (each with its children) syncing at once when `concurrency` > 1.
+PARALLEL_STREAMS = 8
 
 #: Streams whose records carry typed `custom_attributes`, and the data-attribute model of each.
 CUSTOM_ATTRIBUTE_MODELS: dict[str, str] = {
@@ -57,6 +63,11 @@ class StitchCompatibleStateWriter(StateWriter):
         self._tap = tap
 
     def write_state(self, state: dict) -> None:
+        spool = current_spool()
+        if spool is not None:
+            # On a stream's sync thread: the main thread writes it, in order (parallel_sync).
+            spool.add_state(state, emit=True)
+            return
         external = to_external_state(
             state,
             self._tap.replication_keys,
@@ -191,6 +202,7 @@ class TapIntercom(Tap):
         self._state_writer = StitchCompatibleStateWriter(self)
         self._progress: dict[str, StreamProgress] = {}
         self._finished: set[str] = set()
+        self._parallel_sync: ParallelStreamSync | None = None
         quiet = QuietRepeatedSdkLines()
         for stream_type in STREAM_TYPES:
             logging.getLogger(f"{self.name}.{stream_type.name}").addFilter(quiet)
@@ -208,6 +220,69 @@ class TapIntercom(Tap):
         if self._finished >= set(self.streams):
             for line in summary_lines(self._progress, self.run_stats):
                 self.logger.info("%s", line)
+
+    # --- sync -----------------------------------------------------------------------------
+
+    def write_message(self, message: Message) -> None:
+        """Write a Singer message; on a stream's sync thread, into that stream's spool."""
+        spool = current_spool()
+        if spool is None:
+            super().write_message(message)
+        else:
+            spool.add_line(self.message_writer.format_message(message))
+
+    def sync_all(self) -> None:
+        """With `concurrency` > 1, sync the selected top-level streams in parallel (see
+        `parallel_sync`: stdout is identical to the sequential run, written by this thread)."""
+        if self.concurrency <= 1:
+            super().sync_all()
+            return
+        self._reset_state_progress_markers()
+        self._set_compatible_replication_methods()
+        if self.state:
+            self._state_writer.write_state(self.state)
+        top_level: list[Stream] = []
+        for stream in self.streams.values():
+            if not stream.selected and not stream.has_selected_descendents:
+                self.logger.info("Skipping deselected stream '%s'.", stream.name)
+            elif not stream.parent_stream_type:
+                top_level.append(stream)
+        # Streams add their own bookmarks; the container must exist before they run.
+        self.state.setdefault("bookmarks", {})
+        self._parallel_sync = ParallelStreamSync(
+            top_level,
+            owned_names=stream_family,
+            sync_one=sync_stream,
+            final_state=lambda: self.state,
+            write_text=write_stdout,
+            write_state=self._state_writer.write_state,
+            emitted_state=json.loads(json.dumps(self.state)),
+            max_parallel=PARALLEL_STREAMS,
+            on_abort=self.rate_governor.close,
+        )
+        try:
+            self._parallel_sync.run()
+        except BaseException:
+            failed = self._parallel_sync.failed_stream
+            if failed is not None:
+                # The SDK's line, logged here: on the sync threads it is muted (see progress).
+                self.streams[failed].logger.error(
+                    "An unhandled error occurred while syncing '%s'", failed
+                )
+            raise
+        for stream in self.streams.values():
+            stream.log_sync_costs()
+
+    def _handle_termination(self, signum: int, frame: FrameType | None) -> None:
+        """On SIGINT/SIGTERM write the state of what is on stdout, not of what is spooled."""
+        parallel = self._parallel_sync
+        if parallel is None:
+            super()._handle_termination(signum, frame)
+            return
+        try:
+            self._state_writer.write_state(parallel.emitted_state)
+        finally:
+            super(Tap, self)._handle_termination(signum, frame)
 
     # --- streams --------------------------------------------------------------------------
 
@@ -252,7 +327,10 @@ class TapIntercom(Tap):
     def http_session(self) -> requests.Session:
         """One HTTP session for the run: connection reuse across streams and pages."""
         session = requests.Session()
-        adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=32)
+        # Enough kept-alive connections for every worker of the streams syncing at once.
+        adapter = requests.adapters.HTTPAdapter(
+            pool_connections=4, pool_maxsize=self.concurrency * 2 + PARALLEL_STREAMS
+        )
         session.mount("https://", adapter)
         session.mount("http://", adapter)
         return session
@@ -345,6 +423,25 @@ class TapIntercom(Tap):
             errors = "; ".join(str(e) for e in (exc.errors or [])) or str(exc)
             msg = f"invalid config: {errors}; see `tap-intercom --about` for the settings"
             raise ConfigError(msg) from None
+
+
+def stream_family(stream: Stream) -> list[str]:
+    """The stream and all its descendants: the bookmarks its sync writes."""
+    names = [stream.name]
+    for child in stream.child_streams:
+        names += stream_family(child)
+    return names
+
+
+def sync_stream(stream: Stream) -> None:
+    """What the SDK's `sync_all` does for one top-level stream."""
+    stream.sync()
+    stream.finalize_state_progress_markers()
+
+
+def write_stdout(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
 
 
 def drop_stitch_company_segments_bookmark(state: dict, logger: logging.Logger) -> dict:

@@ -21,7 +21,8 @@ Introspection (no auth, not rate-limited, not counted):
 - ``POST /__fake/mutate`` ``{"contacts": n, "conversations": n, "companies": n}``
   (``fake.mutate(...)``): returns the mutated ids per resource.
 - ``POST /__fake/control`` (``fake.control(**settings)``), ``GET /__fake/control``: settings
-  ``latency_ms``, ``rate_limit_per_10s``, ``faults``, ``forbidden``, ``deleted_conversations``,
+  ``latency_ms``, ``rate_limit_per_10s``, ``faults``, ``forbidden``, ``broken`` (path prefixes
+  that always answer 500), ``deleted_conversations``,
   ``scroll_exists_hold_seconds``, ``scroll_fail_after_pages``, ``scroll_page_size`` (default 50),
   ``scroll_idle_seconds`` (default 60), ``workspace_timezone``, ``mutate_every``,
   ``reset_stats``.

@@ -227,6 +227,8 @@ class App:
         self.last_faulted: OrderedDict[str, bool] = OrderedDict()
         self.mutate_every = mutate_every
         self.forbidden: list[str] = []
+        #: Path prefixes that always answer 500 (an outage of one endpoint).
+        self.broken: list[str] = []
         self.workspace_timezone = "UTC"
         self.scroll: dict[str, Any] | None = None
         self.scroll_hold_until = 0.0
@@ -283,6 +285,7 @@ class App:
             "rate_limit_per_10s": self.rate_limit,
             "faults": self.fault_spec,
             "forbidden": list(self.forbidden),
+            "broken": list(self.broken),
             "deleted_conversations": sorted(self.ds.deleted_conversations),
             "scroll_exists_hold_seconds": max(0.0, self.scroll_hold_until - time.time()),
             "scroll_fail_after_pages": self.scroll_fail_after_pages,
@@ -308,6 +311,8 @@ class App:
                     self.last_faulted.clear()
                 elif k == "forbidden":
                     self.forbidden = [str(p) for p in (v or [])]
+                elif k == "broken":
+                    self.broken = [str(p) for p in (v or [])]
                 elif k == "deleted_conversations":
                     with self.ds.lock:
                         self.ds.deleted_conversations = {str(x) for x in (v or [])}
@@ -491,6 +496,10 @@ class App:
                     body = self.error_body("forbidden", "You are not allowed to do that.")
                 self._send(h, 403, body, rl)
                 return 403
+        for prefix in self.broken:
+            if path.startswith(prefix):
+                self._send(h, 500, self.error_body("server_error", "Server error."), rl)
+                return 500
         fault = self._pick_fault(method, path, h.path, raw_body)
         truncate = False
         if fault is not None:

@@ -197,3 +197,23 @@ def test_search_query_stays_the_same_while_the_bookmark_advances(fake_intercom):
     assert first["query"]["value"][0]["value"] == 1709287200  # 2024-03-01T10:00:00Z
     assert later["pagination"]["starting_after"] == "cursor-2"
     assert contacts.start_bound() == "2024-03-01T10:00:00.000000Z"
+
+
+def test_admin_details_are_fetched_in_parallel_and_merged_in_list_order(make_fake):
+    fake = make_fake(scale="small", seed=6, latency_ms=100)
+    config = base_config(fake.base_url)
+    catalog = select_streams(discover(config), {"admins"})
+
+    def admins(concurrency: int | None) -> tuple[list[dict], int]:
+        fake.reset_stats()
+        settings = config if concurrency is None else {**config, "concurrency": concurrency}
+        run = run_tap(settings, catalog=catalog)
+        assert run.returncode == 0, run.stderr[-3000:]
+        return run.records("admins"), fake.stats()["max_in_flight"]
+
+    sequential, sequential_in_flight = admins(1)
+    parallel, parallel_in_flight = admins(None)
+    assert len(sequential) == 5
+    assert parallel == sequential
+    assert sequential_in_flight == 1
+    assert parallel_in_flight == len(sequential)  # every detail in flight at once

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import typing as t
+from functools import cached_property
 
 from tap_intercom.client import IntercomStream
 from tap_intercom.errors import IntercomNotFoundError
+from tap_intercom.prefetch import DetailPrefetcher
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable
 
+    import requests
     from singer_sdk.helpers.types import Context
 
 
@@ -22,7 +25,11 @@ def normalize_admin_avatar(record: dict) -> dict:
 
 
 class AdminsStream(IntercomStream):
-    """GET /admins, then GET /admins/{id} for each admin (the detail is authoritative)."""
+    """GET /admins, then GET /admins/{id} for each admin (the detail is authoritative).
+
+    The details of a listed page are fetched on the worker pool as soon as the list arrives
+    (a workspace may have hundreds of admins), and merged in list order.
+    """
 
     name = "admins"
     path = "/admins"
@@ -30,18 +37,48 @@ class AdminsStream(IntercomStream):
     replication_key = None
     records_jsonpath = "$.admins[*]"
 
-    def get_records(self, context: Context | None) -> Iterable[dict]:
-        for listed in super().get_records(context):
-            admin_id = listed.get("id")
-            if admin_id is None:
-                yield listed
-                continue
+    @cached_property
+    def detail_prefetcher(self) -> DetailPrefetcher[dict | None]:
+        return DetailPrefetcher(self._tap.concurrency, self.name)  # type: ignore[attr-defined]
+
+    def detail_fetcher(self, admin_id: str) -> t.Callable[[], dict | None]:
+        """GET /admins/{id}; None when the admin was deleted since the list was read."""
+
+        def fetch() -> dict | None:
             try:
-                detail = self.fetch_json(f"/admins/{admin_id}", context=context)
+                detail = self.fetch_json(f"/admins/{admin_id}")
             except IntercomNotFoundError:
-                self.logger.warning("Admin %s disappeared between list and detail", admin_id)
-                detail = None
-            yield {**listed, **detail} if isinstance(detail, dict) else listed
+                return None
+            return detail if isinstance(detail, dict) else None
+
+        return fetch
+
+    def parse_response(self, response: requests.Response) -> Iterable[dict]:
+        listed = [r for r in super().parse_response(response) if isinstance(r, dict)]
+        self.detail_prefetcher.submit_page(
+            {
+                str(record["id"]): self.detail_fetcher(str(record["id"]))
+                for record in listed
+                if record.get("id") is not None
+            }
+        )
+        yield from listed
+
+    def get_records(self, context: Context | None) -> Iterable[dict]:
+        try:
+            for listed in super().get_records(context):
+                if listed.get("id") is None:
+                    yield listed
+                    continue
+                admin_id = str(listed["id"])
+                detail = self.detail_prefetcher.take(admin_id, self.detail_fetcher(admin_id))
+                if detail is None:
+                    self.logger.warning("Admin %s disappeared between list and detail", admin_id)
+                    yield listed
+                else:
+                    yield {**listed, **detail}
+        finally:
+            self.detail_prefetcher.close()
 
     def transform_record(self, record: dict, context: Context | None) -> dict | None:
         return normalize_admin_avatar(record)

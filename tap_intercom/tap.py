@@ -236,19 +236,22 @@ class TapIntercom(Tap):
     def sync_all(self) -> None:
         """With `concurrency` > 1, sync the selected top-level streams in parallel (see
         `parallel_sync`: stdout is identical to the sequential run, written by this thread)."""
-        if self.concurrency <= 1:
-            super().sync_all()
+        top_level = [
+            stream
+            for stream in self.streams.values()
+            if (stream.selected or stream.has_selected_descendents)
+            and not stream.parent_stream_type
+        ]
+        if self.concurrency <= 1 or len(top_level) <= 1:
+            super().sync_all()  # nothing to overlap: no spooling
             return
         self._reset_state_progress_markers()
         self._set_compatible_replication_methods()
         if self.state:
             self._state_writer.write_state(self.state)
-        top_level: list[Stream] = []
         for stream in self.streams.values():
             if not stream.selected and not stream.has_selected_descendents:
                 self.logger.info("Skipping deselected stream '%s'.", stream.name)
-            elif not stream.parent_stream_type:
-                top_level.append(stream)
         # Streams add their own bookmarks; the container must exist before they run.
         self.state.setdefault("bookmarks", {})
         self._parallel_sync = ParallelStreamSync(

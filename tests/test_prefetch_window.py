@@ -1,0 +1,83 @@
+"""The detail prefetcher's window: how many fetches run or wait to be taken at once."""
+
+from __future__ import annotations
+
+import threading
+import typing as t
+
+from tap_intercom.prefetch import KEEP_GENERATIONS, WINDOW_PER_WORKER, DetailPrefetcher
+
+
+class Gate:
+    """Fetch callables that record when they start and block until released."""
+
+    def __init__(self) -> None:
+        self.started: list[str] = []
+        self.release = threading.Event()
+        self._lock = threading.Lock()
+
+    def fetch(self, key: str) -> t.Callable[[], str]:
+        def run() -> str:
+            with self._lock:
+                self.started.append(key)
+            self.release.wait(5)
+            return key.upper()
+
+        return run
+
+
+def test_window_defaults_to_a_few_fetches_per_worker() -> None:
+    assert DetailPrefetcher(workers=8, name="t").window == WINDOW_PER_WORKER * 8
+    assert DetailPrefetcher(workers=8, name="t", window=3).window == 8  # never below workers
+
+
+def test_at_most_window_fetches_start_and_the_rest_follow_as_results_are_taken() -> None:
+    gate = Gate()
+    prefetcher: DetailPrefetcher[str] = DetailPrefetcher(workers=2, name="t", window=3)
+    keys = [f"k{i}" for i in range(10)]
+    prefetcher.submit_page({key: gate.fetch(key) for key in keys[:5]})
+    prefetcher.submit_page({key: gate.fetch(key) for key in keys[5:]})
+    assert prefetcher._started == 3
+    gate.release.set()
+    assert [prefetcher.take(key, lambda: "inline") for key in keys] == [k.upper() for k in keys]
+    assert sorted(gate.started) == sorted(keys)  # every one prefetched, none fetched inline
+    assert prefetcher._started == 0
+    prefetcher.close()
+
+
+def test_taking_an_entry_that_has_not_started_starts_it_at_once() -> None:
+    gate = Gate()
+    gate.release.set()
+    prefetcher: DetailPrefetcher[str] = DetailPrefetcher(workers=2, name="t", window=2)
+    prefetcher.submit_page({key: gate.fetch(key) for key in ("a", "b", "c", "d")})
+    assert prefetcher.take("d", lambda: "inline") == "D"  # waiting, out of turn
+    assert prefetcher.take("a", lambda: "inline") == "A"
+    assert prefetcher.take("c", lambda: "inline") == "C"
+    assert prefetcher.take("b", lambda: "inline") == "B"
+    assert prefetcher.take("a", lambda: "inline") == "inline"  # taken once only
+    prefetcher.close()
+
+
+def test_entries_never_taken_are_dropped_and_free_their_place_in_the_window() -> None:
+    gate = Gate()
+    gate.release.set()
+    prefetcher: DetailPrefetcher[str] = DetailPrefetcher(workers=2, name="t", window=2)
+    prefetcher.submit_page({"skipped1": gate.fetch("skipped1"), "skipped2": gate.fetch("s2")})
+    for page in range(KEEP_GENERATIONS + 1):
+        prefetcher.submit_page({f"p{page}": gate.fetch(f"p{page}")})
+    assert "skipped1" not in prefetcher._entries
+    assert prefetcher._started <= prefetcher.window
+    last = f"p{KEEP_GENERATIONS}"
+    assert prefetcher.take(last, lambda: "inline") == last.upper()
+    assert prefetcher.take("skipped1", lambda: "inline") == "inline"
+    prefetcher.close()
+
+
+def test_close_cancels_what_has_not_started() -> None:
+    gate = Gate()
+    prefetcher: DetailPrefetcher[str] = DetailPrefetcher(workers=2, name="t", window=2)
+    prefetcher.submit_page({key: gate.fetch(key) for key in ("a", "b", "c", "d")})
+    gate.release.set()
+    prefetcher.close()
+    assert set(gate.started) <= {"a", "b"}
+    assert prefetcher.take("c", lambda: "inline") == "inline"

@@ -1,5 +1,5 @@
-"""Allow `python -m tap_intercom`."""
+"""Allow `python -m tap_intercom` (the same entry point as the `tap-intercom` script)."""
 
-from tap_intercom.tap import TapIntercom
+from tap_intercom.tap import cli
 
-TapIntercom.cli()
+cli()

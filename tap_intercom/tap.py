@@ -22,6 +22,7 @@ from tap_intercom.catalog import upgrade_input_catalog
 from tap_intercom.custom_attributes import custom_attributes_schema
 from tap_intercom.errors import ConfigError, IntercomForbiddenError, UserFacingError
 from tap_intercom.input_files import check_config_path, checked_json_file
+from tap_intercom.memory import configure_malloc
 from tap_intercom.parallel_sync import ParallelStreamSync, current_spool
 from tap_intercom.progress import QuietRepeatedSdkLines, StreamProgress, summary_lines
 from tap_intercom.rate_limit import RateLimitGovernor
@@ -525,6 +526,7 @@ def load_dotenv_for_env_config(argv: list[str]) -> None:
 
 def cli() -> None:
     """Console entry point: the SDK command, with user mistakes reported in one line."""
+    configure_malloc()  # before any thread exists (see tap_intercom.memory)
     try:
         load_dotenv_for_env_config(sys.argv[1:])
         TapIntercom.cli()

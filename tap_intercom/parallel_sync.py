@@ -34,6 +34,8 @@ if t.TYPE_CHECKING:
 STATE_MARKER = "\x00"
 #: The owning thread hands its buffered lines to the file (and the main thread) at this size.
 FLUSH_BYTES = 256 * 1024
+#: The main thread replays a spool in pieces of about this size.
+READ_BYTES = 1024 * 1024
 #: After a failure, how long to let the other streams notice the stop (their next request is
 #: refused) before the error is raised, so their last log lines come before the error line.
 ABORT_JOIN_SECONDS = 15.0
@@ -128,7 +130,8 @@ class StreamSpool:
     # --- the main thread ------------------------------------------------------------------
 
     def chunks(self) -> Iterator[str]:
-        """Everything written so far and until `finish`, in whole lines, as it arrives."""
+        """Everything written so far and until `finish`, as it arrives, in pieces of whole
+        lines of about READ_BYTES (a stream that waited may have spooled gigabytes)."""
         offset = 0
         while True:
             with self._cond:
@@ -136,13 +139,28 @@ class StreamSpool:
                     self._cond.wait()
                 end, done = self._size, self._done
             if end > offset:
-                with self._file_lock:
-                    self._file.seek(offset)
-                    data = self._file.read(end - offset)
-                offset = end
+                data = self._read_lines(offset, end)
+                offset += len(data)
                 yield data.decode()
             elif done:
                 return
+
+    def _read_lines(self, offset: int, end: int) -> bytes:
+        """Whole lines from `offset`: about READ_BYTES, more only to finish a long line.
+        (Everything up to `end` is whole lines: the owner only flushes whole lines.)"""
+        with self._file_lock:
+            self._file.seek(offset)
+            data = self._file.read(min(end - offset, READ_BYTES))
+            while not data.endswith(b"\n"):
+                cut = data.rfind(b"\n") + 1
+                if cut:
+                    return data[:cut]
+                more = self._file.read(min(end - offset - len(data), READ_BYTES))
+                if not more:
+                    msg = f"spool of {self.name} ends inside a line"
+                    raise RuntimeError(msg)
+                data += more
+        return data
 
     def close(self) -> None:
         with self._file_lock:

@@ -17,8 +17,10 @@ import typing as t
 
 import pytest
 
+from tap_intercom import parallel_sync
 from tap_intercom.parallel_sync import (
     ParallelStreamSync,
+    StreamSpool,
     current_spool,
     merge_bookmarks,
     snapshot_bookmarks,
@@ -300,3 +302,21 @@ def test_closing_the_governor_wakes_and_refuses_waiting_requests():
     assert len(outcome) == 1
     with pytest.raises(GovernorClosedError):
         governor.acquire()
+
+
+def test_a_spool_is_replayed_in_bounded_pieces_of_whole_lines(monkeypatch):
+    """A stream that waited for its turn may have spooled gigabytes: it is read back in
+    pieces of about READ_BYTES, each ending at a line end (a longer line comes whole)."""
+    monkeypatch.setattr(parallel_sync, "READ_BYTES", 100)
+    spool = StreamSpool("contacts", ["contacts"])
+    lines = [f'{{"n": {i}, "pad": "{"x" * (i % 37)}"}}' for i in range(500)]
+    lines.insert(250, '{"long": "' + "y" * 1000 + '"}')
+    for line in lines:
+        spool.add_line(line)
+    spool.finish(None)
+    pieces = list(spool.chunks())
+    spool.close()
+    assert "".join(pieces).splitlines() == lines
+    assert all(piece.endswith("\n") for piece in pieces)
+    assert max(len(piece) for piece in pieces if "long" not in piece) <= 100
+    assert len(pieces) > 100

@@ -167,7 +167,8 @@ class TapIntercom(Tap):
             title="Concurrency",
             description=(
                 "Per-record detail requests in flight at once per stream (conversation "
-                "details for conversation_parts; contacts' tags and companies past 10). Above "
+                "details for conversation_parts, admin details, contacts' tags and companies "
+                "past 10). Above "
                 "1, up to 8 streams also sync at the same time; their output is buffered in "
                 "temporary files (TMPDIR) and written in catalog order. 1 = all sequential. "
                 "Output is identical for any value."

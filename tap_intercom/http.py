@@ -22,6 +22,9 @@ def parse_json_body(response: requests.Response) -> t.Any:
         return cached
     body = json.loads(response.content or b"null", parse_float=Decimal)
     setattr(response, _JSON_ATTR, body)
+    # Only the parsed body is read from here on: drop the raw bytes, which would otherwise
+    # stay alive beside it while a page waits in the search lookahead queue.
+    response._content = b""
     return body
 
 

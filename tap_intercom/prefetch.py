@@ -33,7 +33,7 @@ KEEP_GENERATIONS = 8
 #: Fetches started and not yet taken, per worker: enough to keep every worker busy while
 #: the result the main thread waits for is a slow one, small enough that the finished
 #: results waiting to be taken stay a few MB.
-WINDOW_PER_WORKER = 4
+WINDOW_PER_WORKER = 2
 
 
 @dataclass

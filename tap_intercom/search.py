@@ -26,8 +26,11 @@ if t.TYPE_CHECKING:
     import requests
     from singer_sdk.helpers.types import Context
 
-#: How many search pages the producer thread may fetch ahead of the main thread.
-LOOKAHEAD_PAGES = 3
+#: How many search pages the producer thread may fetch ahead of the main thread. One is
+#: enough to hide the page latency (the next page is in flight while this one is processed);
+#: each further page only holds ~2 MB more of parsed records (large: 104 -> 98 MB peak RSS
+#: with this at 1 and the detail window at 2 per worker, instead of 3 and 4).
+LOOKAHEAD_PAGES = 1
 #: Write a checkpoint STATE after this many processed records of a sorted stream.
 CHECKPOINT_EVERY = PAGE_SIZE
 

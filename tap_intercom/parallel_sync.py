@@ -40,7 +40,14 @@ READ_BYTES = 1024 * 1024
 #: refused) before the error is raised, so their last log lines come before the error line.
 ABORT_JOIN_SECONDS = 15.0
 
+#: While waiting for a stream's next output, look this often whether a stop was requested.
+STOP_POLL_SECONDS = 0.2
+
 _current = threading.local()
+
+
+class StopRequestedError(Exception):
+    """A termination signal asked the run to stop (raised on the main thread, between writes)."""
 
 
 def current_spool() -> StreamSpool | None:
@@ -129,15 +136,20 @@ class StreamSpool:
 
     # --- the main thread ------------------------------------------------------------------
 
-    def chunks(self) -> Iterator[str]:
+    def chunks(self, stop: threading.Event) -> Iterator[str]:
         """Everything written so far and until `finish`, as it arrives, in pieces of whole
-        lines of about READ_BYTES (a stream that waited may have spooled gigabytes)."""
+        lines of about READ_BYTES (a stream that waited may have spooled gigabytes).
+
+        Raises StopRequestedError before a piece once `stop` is set.
+        """
         offset = 0
         while True:
             with self._cond:
-                while self._size == offset and not self._done:
-                    self._cond.wait()
+                while self._size == offset and not self._done and not stop.is_set():
+                    self._cond.wait(STOP_POLL_SECONDS)
                 end, done = self._size, self._done
+            if stop.is_set():
+                raise StopRequestedError
             if end > offset:
                 data = self._read_lines(offset, end)
                 offset += len(data)
@@ -196,6 +208,14 @@ class ParallelStreamSync:
         self._spools = [StreamSpool(s.name, owned_names(s)) for s in self._streams]
         #: The stream whose error ended the run (the first failed one in stream order).
         self.failed_stream: str | None = None
+        self._stop = threading.Event()
+        self._running = False
+
+    def request_stop(self) -> bool:
+        """Ask the replay to stop before its next write (safe from a signal handler: it only
+        sets a flag, so no write is interrupted by another). False if not replaying."""
+        self._stop.set()
+        return self._running
 
     def run(self) -> None:
         threads = [
@@ -209,6 +229,7 @@ class ParallelStreamSync:
         ]
         for thread in threads:
             thread.start()
+        self._running = True
         try:
             for spool in self._spools:
                 self._replay(spool)
@@ -222,6 +243,7 @@ class ParallelStreamSync:
                 thread.join(max(0.0, deadline - time.monotonic()))
             raise
         finally:
+            self._running = False
             for spool in self._spools:
                 spool.close()
 
@@ -241,7 +263,7 @@ class ParallelStreamSync:
                 spool.finish(error)
 
     def _replay(self, spool: StreamSpool) -> None:
-        for chunk in spool.chunks():
+        for chunk in spool.chunks(self._stop):
             pos = 0
             while (start := chunk.find(STATE_MARKER, pos)) != -1:
                 if start > pos:

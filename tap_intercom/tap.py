@@ -23,7 +23,7 @@ from tap_intercom.custom_attributes import custom_attributes_schema
 from tap_intercom.errors import ConfigError, IntercomForbiddenError, UserFacingError
 from tap_intercom.input_files import check_config_path, checked_json_file
 from tap_intercom.memory import configure_malloc
-from tap_intercom.parallel_sync import ParallelStreamSync, current_spool
+from tap_intercom.parallel_sync import ParallelStreamSync, StopRequestedError, current_spool
 from tap_intercom.progress import QuietRepeatedSdkLines, StreamProgress, summary_lines
 from tap_intercom.rate_limit import RateLimitGovernor
 from tap_intercom.run_stats import RunStats
@@ -269,6 +269,11 @@ class TapIntercom(Tap):
         )
         try:
             self._parallel_sync.run()
+        except StopRequestedError:
+            # SIGINT/SIGTERM: the state of what is on stdout (not of what is spooled).
+            self._state_writer.write_state(self._parallel_sync.emitted_state)
+            self.logger.info("Gracefully shutting down...")
+            sys.exit(0)
         except BaseException:
             failed = self._parallel_sync.failed_stream
             if failed is not None:
@@ -281,15 +286,13 @@ class TapIntercom(Tap):
             stream.log_sync_costs()
 
     def _handle_termination(self, signum: int, frame: FrameType | None) -> None:
-        """On SIGINT/SIGTERM write the state of what is on stdout, not of what is spooled."""
+        """On SIGINT/SIGTERM while streams replay in parallel, only ask the replay to stop: it
+        writes the state of what is on stdout between two writes and exits (`sync_all`).
+        Writing from the handler could cut into a line being written."""
         parallel = self._parallel_sync
-        if parallel is None:
-            super()._handle_termination(signum, frame)
+        if parallel is not None and parallel.request_stop():
             return
-        try:
-            self._state_writer.write_state(parallel.emitted_state)
-        finally:
-            super(Tap, self)._handle_termination(signum, frame)
+        super()._handle_termination(signum, frame)
 
     # --- streams --------------------------------------------------------------------------
 
@@ -447,8 +450,19 @@ def sync_stream(stream: Stream) -> None:
 
 
 def write_stdout(text: str) -> None:
-    sys.stdout.write(text)
+    """Write all of `text` to stdout. Unbuffered (PYTHONUNBUFFERED) text writes to a pipe can
+    end early when a signal arrives mid-write; the binary layer's count is checked here."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # e.g. a StringIO in tests
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
     sys.stdout.flush()
+    view = memoryview(text.encode(sys.stdout.encoding or "utf-8", sys.stdout.errors or "strict"))
+    while view:
+        written = buffer.write(view)
+        view = view[written or 0 :]
+    buffer.flush()
 
 
 def drop_stitch_company_segments_bookmark(state: dict, logger: logging.Logger) -> dict:

@@ -20,6 +20,7 @@ import pytest
 from tap_intercom import parallel_sync
 from tap_intercom.parallel_sync import (
     ParallelStreamSync,
+    StopRequestedError,
     StreamSpool,
     current_spool,
     merge_bookmarks,
@@ -314,9 +315,51 @@ def test_a_spool_is_replayed_in_bounded_pieces_of_whole_lines(monkeypatch):
     for line in lines:
         spool.add_line(line)
     spool.finish(None)
-    pieces = list(spool.chunks())
+    pieces = list(spool.chunks(threading.Event()))
     spool.close()
     assert "".join(pieces).splitlines() == lines
     assert all(piece.endswith("\n") for piece in pieces)
     assert max(len(piece) for piece in pieces if "long" not in piece) <= 100
     assert len(pieces) > 100
+
+
+def test_a_stop_request_ends_the_replay_between_two_writes():
+    """What a SIGTERM does while streams run in parallel: the handler only asks; the replay
+    stops before its next write, having written whole lines only, and the run aborts."""
+    keep_going = threading.Event()
+    first_written = threading.Event()
+    harness = Harness()
+    original_append = harness.out.append
+
+    def write_text(text: str) -> None:
+        original_append(text)
+        first_written.set()
+
+    streams = [ScriptedStream("a", [emit("a1"), wait_for(keep_going), emit("a2")])]
+    sync = ParallelStreamSync(
+        streams,
+        owned_names=lambda s: [s.name],
+        sync_one=lambda s: [step() for step in s.steps],
+        final_state=lambda: harness.state,
+        write_text=write_text,
+        write_state=harness.states.append,
+        emitted_state={"bookmarks": {}},
+        max_parallel=2,
+        on_abort=harness.abort,
+    )
+    assert sync.request_stop() is False  # not replaying yet: the SDK's handler applies
+    sync._stop.clear()  # reset the probe above
+
+    def stop_when_first_line_is_out() -> None:
+        assert first_written.wait(10)
+        assert sync.request_stop() is True
+        time.sleep(0.5)
+        keep_going.set()  # "a2" now arrives, after the stop: it must not be written
+
+    stopper = threading.Thread(target=stop_when_first_line_is_out)
+    stopper.start()
+    with pytest.raises(StopRequestedError):
+        sync.run()
+    stopper.join()
+    assert harness.lines() == ["a1"]
+    assert harness.aborted

@@ -36,6 +36,14 @@ class TapRun:
             if m["type"] == "RECORD" and (stream is None or m["stream"] == stream)
         ]
 
+    def comparable_messages(self) -> list[dict]:
+        """Every message without what differs between any two runs (extraction time, table
+        version)."""
+        return [
+            {k: v for k, v in m.items() if k not in {"time_extracted", "version"}}
+            for m in self.messages
+        ]
+
     def states(self) -> list[dict]:
         return [m["value"] for m in self.messages if m["type"] == "STATE"]
 

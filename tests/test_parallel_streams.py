@@ -59,18 +59,31 @@ class Harness:
         self.states: list[dict] = []
         self.aborted = False
 
-    def run(self, streams: list[ScriptedStream], max_parallel: int = 8) -> None:
-        ParallelStreamSync(
+    def build(
+        self,
+        streams: list[ScriptedStream],
+        max_parallel: int = 8,
+        on_write: t.Callable[[], None] | None = None,
+    ) -> ParallelStreamSync:
+        def write_text(text: str) -> None:
+            self.out.append(text)
+            if on_write is not None:
+                on_write()
+
+        return ParallelStreamSync(
             streams,
             owned_names=lambda s: [s.name],
             sync_one=lambda s: [step() for step in s.steps],
             final_state=lambda: self.state,
-            write_text=self.out.append,
+            write_text=write_text,
             write_state=lambda st: self.states.append(json.loads(json.dumps(st))),
             emitted_state={"bookmarks": {}},
             max_parallel=max_parallel,
             on_abort=self.abort,
-        ).run()
+        )
+
+    def run(self, streams: list[ScriptedStream], max_parallel: int = 8) -> None:
+        self.build(streams, max_parallel).run()
 
     def abort(self) -> None:
         self.aborted = True
@@ -201,13 +214,6 @@ def test_snapshot_and_merge_touch_only_the_named_bookmarks():
 # --- end to end -----------------------------------------------------------------------------
 
 
-def comparable(run: t.Any) -> list[dict]:
-    """Messages without what differs between any two runs (extraction time, table version)."""
-    return [
-        {k: v for k, v in m.items() if k not in {"time_extracted", "version"}} for m in run.messages
-    ]
-
-
 def test_an_endpoint_outage_gives_the_same_output_as_a_sequential_run(make_fake):
     """/tags answers 500 for good: both runs fail with one line, after writing exactly the
     same messages (everything before tags, nothing after), so no state covers unwritten
@@ -226,7 +232,7 @@ def test_an_endpoint_outage_gives_the_same_output_as_a_sequential_run(make_fake)
         assert len(blamed) == 1, blamed
         assert blamed[0].endswith("while syncing 'tags'")
         assert run.stderr.rstrip().splitlines()[-1].startswith("tap-intercom: error:")
-    assert comparable(parallel) == comparable(sequential)
+    assert parallel.comparable_messages() == sequential.comparable_messages()
     streams_written = {m["stream"] for m in parallel.messages if m["type"] == "RECORD"}
     assert {"contacts", "conversations", "companies"} <= streams_written
     assert "teams" not in streams_written  # after tags in the catalog order
@@ -329,24 +335,8 @@ def test_a_stop_request_ends_the_replay_between_two_writes():
     keep_going = threading.Event()
     first_written = threading.Event()
     harness = Harness()
-    original_append = harness.out.append
-
-    def write_text(text: str) -> None:
-        original_append(text)
-        first_written.set()
-
     streams = [ScriptedStream("a", [emit("a1"), wait_for(keep_going), emit("a2")])]
-    sync = ParallelStreamSync(
-        streams,
-        owned_names=lambda s: [s.name],
-        sync_one=lambda s: [step() for step in s.steps],
-        final_state=lambda: harness.state,
-        write_text=write_text,
-        write_state=harness.states.append,
-        emitted_state={"bookmarks": {}},
-        max_parallel=2,
-        on_abort=harness.abort,
-    )
+    sync = harness.build(streams, max_parallel=2, on_write=first_written.set)
     assert sync.request_stop() is False  # not replaying yet: the SDK's handler applies
     sync._stop.clear()  # reset the probe above
 

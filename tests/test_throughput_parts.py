@@ -159,11 +159,7 @@ def test_output_is_identical_with_concurrency_1_and_the_default(make_fake):
         settings = config if concurrency is None else {**config, "concurrency": concurrency}
         run = run_tap(settings, catalog=catalog)
         assert run.returncode == 0, run.stderr[-3000:]
-        messages = [
-            {k: v for k, v in m.items() if k not in {"time_extracted", "version"}}
-            for m in run.messages
-        ]
-        return messages, run.final_state
+        return run.comparable_messages(), run.final_state
 
     sequential, sequential_state = normalised(1)
     parallel, parallel_state = normalised(None)

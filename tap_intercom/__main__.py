@@ -1,5 +1,5 @@
 """Allow `python -m tap_intercom` (the same entry point as the `tap-intercom` script)."""
 
-from tap_intercom.tap import cli
+from tap_intercom.cli import cli
 
 cli()

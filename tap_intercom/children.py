@@ -2,9 +2,9 @@
 
 A child's records have no useful cursor of their own: the parent's `updated_at` decides which
 parents to expand. So the child keeps one flat bookmark (`state_partitioning_keys = []`, never
-one partition per parent), and the *parent* advances it once a parent record's children are
-complete. The child never writes STATE or SCHEMA per parent: the SDK would otherwise emit
-both for every one of, say, 100,000 conversations.
+one partition per parent), and it advances that bookmark itself once all the records of one
+parent are written. The hand-off from parent to child is the child context (built by
+`ParentStream.get_child_context`): the parent's id and `updated_at`, nothing else.
 """
 
 from __future__ import annotations
@@ -12,42 +12,39 @@ from __future__ import annotations
 import abc
 import typing as t
 
+import pendulum
+
+from tap_intercom import bounds
 from tap_intercom.client import IntercomStream
+from tap_intercom.dates import format_datetime
 from tap_intercom.errors import IntercomForbiddenError
+from tap_intercom.sdk_seams import ParentBookmarkedSeams
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from singer_sdk.helpers.types import Context, Record
+    from singer_sdk.helpers.types import Context
+
+#: Child-context key holding the parent's `updated_at` (a normalised date-time string).
+PARENT_UPDATED_AT = "parent_updated_at"
 
 
-class ParentBookmarkedChildStream(IntercomStream):
-    """A child stream whose bookmark is the parent's `updated_at` (set by the parent)."""
+class ParentBookmarkedChildStream(ParentBookmarkedSeams, IntercomStream):
+    """A child stream whose bookmark is the `updated_at` of the last complete parent."""
 
     replication_key = "updated_at"
     state_partitioning_keys: t.ClassVar[list[str]] = []
-    #: Context key holding the parent's `updated_at` (normalised date-time string).
-    parent_updated_at_key: t.ClassVar[str] = "parent_updated_at"
+    #: True when the parent emits records sorted by `updated_at` (the bookmark may advance per
+    #: parent); False for a full scan in no particular order (committed at the end).
+    parent_is_sorted: t.ClassVar[bool] = True
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
-        self._schema_written = False
         self._pending_bookmark: str | None = None
 
     def get_replication_key_signpost(self, context: Context | None = None) -> None:
-        """No signpost: the bookmark is set explicitly by the parent."""
+        """No signpost: the bookmark is advanced explicitly (`advance_bookmark`)."""
         return
-
-    def _increment_stream_state(
-        self, latest_record: Record, *, context: Context | None = None
-    ) -> None:
-        """The child's records do not move its bookmark; see `advance_bookmark`."""
-
-    def _write_schema_message(self) -> None:
-        """One SCHEMA per run, not one per parent record."""
-        if not self._schema_written:
-            super()._write_schema_message()
-            self._schema_written = True
 
     def advance_bookmark(self, value: str) -> None:
         """Move the bookmark forward to `value` (a parent's `updated_at`), never backward."""
@@ -56,10 +53,6 @@ class ParentBookmarkedChildStream(IntercomStream):
         if current is None or value > current:
             state["replication_key"] = self.replication_key
             state["replication_key_value"] = value
-
-    #: True when the parent emits records sorted by `updated_at` (bookmark may advance per
-    #: parent); False for a full scan in no particular order (commit only at the end).
-    parent_is_sorted: t.ClassVar[bool] = True
 
     @abc.abstractmethod
     def child_records(self, context: Context) -> Iterable[dict]:
@@ -74,31 +67,34 @@ class ParentBookmarkedChildStream(IntercomStream):
             self.skip_forbidden(exc)
             return
         # Resumed after the last record was written: this parent is complete.
-        value = context[self.parent_updated_at_key]
+        value = context[PARENT_UPDATED_AT]
         if self.parent_is_sorted:
             self.advance_bookmark(value)
         elif self._pending_bookmark is None or value > self._pending_bookmark:
             self._pending_bookmark = value
 
-    def commit_pending_bookmark(self, cap: str | None) -> None:
-        """End of an unsorted parent's scan: advance to the highest parent seen, at most `cap`."""
-        if self._pending_bookmark is None:
-            return
-        value = self._pending_bookmark
-        if cap is not None and value > cap:
-            value = cap
-        self.advance_bookmark(value)
+    def parents_announced(self, raw_parents: list[dict]) -> None:
+        """A page of raw parents this child is about to be asked for (any thread): a hook to
+        start per-parent requests early. Must only read what is fixed for the run."""
+
+    def parents_finished(self, *, complete: bool) -> None:
+        """The parent has no more records. After a complete unsorted scan, the bookmark moves
+        to the highest parent seen (at most now)."""
+        if complete and not self.parent_is_sorted and self._pending_bookmark is not None:
+            now = format_datetime(pendulum.now("UTC"))
+            self.advance_bookmark(min(self._pending_bookmark, now))
         self._pending_bookmark = None
 
 
 class ParentStream(IntercomStream):
     """A stream with parent-bookmarked children.
 
-    The API is asked for records from min(own bookmark, children's bookmarks). A record at or
-    after its own bound is emitted (and the SDK syncs its children); a record that only the
-    children still need has its children synced here and is not emitted.
+    The API is asked for records from the lowest bound anything selected needs
+    (`bounds.query_bound`). A record at or after the stream's own bound is written; a record
+    a selected child still needs has that child synced first, from `child_context`.
     """
 
+    #: Child-context key holding the parent's id.
     child_context_key: t.ClassVar[str]
 
     def selected_children(self) -> list[ParentBookmarkedChildStream]:
@@ -108,42 +104,58 @@ class ParentStream(IntercomStream):
             if isinstance(child, ParentBookmarkedChildStream) and child.selected
         ]
 
-    def child_bound(self, child: ParentBookmarkedChildStream) -> str:
-        return child.start_bound()
-
-    def query_lower_bound(self, context: Context | None) -> str:
-        bounds = [self.start_bound(context)] if self.selected else []
-        bounds += [self.child_bound(child) for child in self.selected_children()]
-        return min(bounds) if bounds else self.start_bound(context)
-
-    def needs_children(self, record: dict) -> bool:
-        value = record.get(self.replication_key or "updated_at")
-        return value is not None and any(
-            value >= self.child_bound(child) for child in self.selected_children()
+    @property
+    def query_lower_bound(self) -> bounds.Epoch:
+        return bounds.query_bound(
+            self.lower_bound,
+            self.selected,
+            [child.lower_bound for child in self.selected_children()],
         )
 
-    def get_child_context(self, record: dict, context: Context | None) -> dict:
-        return {
-            self.child_context_key: record["id"],
-            ParentBookmarkedChildStream.parent_updated_at_key: record["updated_at"],
-        }
+    def needs_children(self, record: dict) -> bool:
+        """Whether a selected child still needs the children of this (raw or written) record."""
+        epoch = bounds.epoch_of(record.get("updated_at"))
+        return epoch is not None and any(
+            epoch >= child.lower_bound for child in self.selected_children()
+        )
+
+    def child_context(self, raw: dict, record: dict) -> dict:
+        """What a child needs of one parent: its id and `updated_at` (a stream adds more)."""
+        return {self.child_context_key: record["id"], PARENT_UPDATED_AT: record["updated_at"]}
 
     def generate_child_contexts(
         self, record: dict, context: Context | None
     ) -> Iterable[dict | None]:
-        if self.needs_children(record):
-            yield self.get_child_context(record, context)
+        """None: `post_process` syncs the children, while it still has the raw record."""
+        return ()
+
+    def get_records(self, context: Context | None) -> Iterable[dict]:
+        """The parent's records; then each selected child hears that its parents are done."""
+        children = self.selected_children()
+        complete = False
+        try:
+            yield from self.parent_records(context)
+            complete = True
+        finally:
+            for child in children:
+                child.parents_finished(complete=complete)
+
+    def parent_records(self, context: Context | None) -> Iterable[dict]:
+        """The raw parent records (default: the SDK's request loop)."""
+        yield from super().get_records(context)
 
     def post_process(self, row: dict, context: Context | None = None) -> dict | None:
+        epoch = bounds.epoch_of(row.get("updated_at"))
+        own = epoch is None or (self.selected and epoch >= self.lower_bound)
+        needed = self.needs_children(row)
+        if not (own or needed):
+            return None
         record = self.transform_record(row, context)
         if record is None:
             return None
         record = self.conformer(record)
-        value = record.get(self.replication_key or "updated_at")
-        if value is None or (self.selected and value >= self.start_bound(context)):
-            return record
-        if not self.selected and self.needs_children(record):
-            return record  # not written (stream deselected); the SDK still syncs children
-        if self.needs_children(record):
-            self._sync_children(self.get_child_context(record, context))
-        return None
+        if needed:
+            # Before the parent's own RECORD, as the SDK orders a parent and its children.
+            self.sync_children_of(self.child_context(row, record))
+        # A deselected parent's record is not written by the SDK.
+        return record if own or not self.selected else None

@@ -6,7 +6,7 @@ prints it without a traceback and exits non-zero.
 
 from __future__ import annotations
 
-from singer_sdk.exceptions import FatalAPIError
+from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
 
 class UserFacingError(Exception):
@@ -31,3 +31,11 @@ class IntercomNotFoundError(FatalAPIError):
 
 class IntercomVersionError(FatalAPIError, UserFacingError):
     """Intercom does not know the `Intercom-Version` sent (`api_version`): HTTP 400."""
+
+
+class ScrollExistsError(RetriableAPIError):
+    """Another companies scroll is open for this workspace (400 `scroll_exists`): wait, retry."""
+
+
+class ScrollBrokenError(Exception):
+    """The open companies scroll cannot continue (expired, 5xx, network): restart it."""

@@ -9,7 +9,12 @@ import json
 import typing as t
 from pathlib import Path
 
+import click
+
 from tap_intercom.errors import ConfigError
+
+if t.TYPE_CHECKING:
+    from singer_sdk.singerlib import Catalog
 
 #: What to do about a broken file, per kind.
 FIXES = {
@@ -68,3 +73,31 @@ def checked_json_file(kind: str) -> t.Callable[[t.Any, t.Any, t.IO[str] | None],
         return io.StringIO(text)
 
     return callback
+
+
+def with_catalog_alias(command: click.Command) -> None:
+    """Give the SDK's command `--properties` as an alias of `--catalog` (what old Singer
+    runners pass), and check the catalog and state files before the SDK reads them."""
+    for index, param in enumerate(command.params):
+        if param.name == "catalog":
+            command.params[index] = click.Option(
+                ["--catalog", "--properties", "catalog"],
+                help="Use a Singer catalog file with the tap (`--properties` is an alias).",
+                type=click.File(),
+                callback=checked_json_file("catalog"),
+            )
+        elif param.name == "state":
+            param.callback = checked_json_file("state")
+
+
+def check_catalog_streams(catalog: Catalog, known: t.Collection[str]) -> None:
+    """Raise ConfigError when the catalog selects a stream this tap does not have."""
+    for entry in catalog.values():
+        root = entry.metadata.get(()) if entry.metadata else None
+        selected = bool(root is not None and root.selected)
+        if entry.tap_stream_id not in known and selected:
+            msg = (
+                f"the catalog selects stream {entry.tap_stream_id!r}, which this tap does "
+                f"not have (known: {', '.join(sorted(known))}); re-run --discover"
+            )
+            raise ConfigError(msg)

@@ -3,7 +3,7 @@
 - cursor: `pages.next.starting_after` (query string for GET lists, request body for search);
 - page links: `pages.next` is an absolute URL string, or an object with only `page`.
 The companies scroll is not a paginator: its token repeats on every page
-(see CompaniesStream).
+(see `streams.companies`).
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from __future__ import annotations
 import typing as t
 from urllib.parse import parse_qsl, urlencode, urljoin, urlparse, urlunparse
 
-from singer_sdk.pagination import BaseAPIPaginator
+from singer_sdk.pagination import BaseAPIPaginator, BaseHATEOASPaginator
 
-from tap_intercom.http import response_json
+from tap_intercom.responses import response_json
 
 if t.TYPE_CHECKING:
     import requests
@@ -63,11 +63,8 @@ def next_page_url(response: requests.Response) -> str | None:
     return None
 
 
-class PageLinkPaginator(BaseAPIPaginator[str | None]):
-    """Token = the full URL of the next page (built from `pages.next`)."""
+class PageLinkPaginator(BaseHATEOASPaginator):
+    """The SDK's HATEOAS paginator: the token is the next page's URL, from `pages.next`."""
 
-    def __init__(self) -> None:
-        super().__init__(None)
-
-    def get_next(self, response: requests.Response) -> str | None:
+    def get_next_url(self, response: requests.Response) -> str | None:
         return next_page_url(response)

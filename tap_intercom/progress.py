@@ -75,6 +75,29 @@ def format_seconds(seconds: float) -> str:
     return f"{hours}h{minutes:02d}m"
 
 
+class ProgressBoard:
+    """Every stream's progress for one run, and the summary once every stream has finished."""
+
+    def __init__(self, stats: RunStats) -> None:
+        self.stats = stats
+        self._streams: dict[str, StreamProgress] = {}
+        self._finished: set[str] = set()
+        self._lock = threading.Lock()
+
+    def of(self, stream: str) -> StreamProgress:
+        with self._lock:
+            if stream not in self._streams:
+                self._streams[stream] = StreamProgress(stream)
+            return self._streams[stream]
+
+    def finished(self, stream: str, every_stream: t.Collection[str]) -> None:
+        """After a stream's last call of the run; logs the summary after the last stream."""
+        self._finished.add(stream)
+        if self._finished >= set(every_stream):
+            for line in summary_lines(self._streams, self.stats):
+                logger.info("%s", line)
+
+
 def summary_lines(progress: dict[str, StreamProgress], stats: RunStats) -> list[str]:
     """The end-of-run summary: records per stream, requests, retries, skips, elapsed."""
     lines = ["Sync summary:"]
@@ -122,16 +145,4 @@ class QuietRepeatedSdkLines(logging.Filter):
                 if key in self._seen:
                     return False
                 self._seen.add(key)
-        return True
-        if record.msg.startswith("Pagination stopped after"):
-            return False
-        if record.msg.startswith("An unhandled error occurred while syncing"):
-            # Streams syncing in parallel: only the failure that ends the run is reported,
-            # by the main thread; the others were stopped because of it.
-            return threading.current_thread() is threading.main_thread()
-        if record.msg.startswith("Beginning sync of"):
-            key = record.name
-            if key in self._seen:
-                return False
-            self._seen.add(key)
         return True

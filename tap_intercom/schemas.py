@@ -1,18 +1,40 @@
-"""Load the JSON Schema files shipped with the tap.
+"""The streams' JSON Schemas: the shipped files, plus typed custom attributes at discovery.
 
-In a wheel they live in `tap_intercom/schemas/`; in a source checkout (or editable install)
-they are the `schemas/` folder at the repository root.
+In a wheel the files live in `tap_intercom/schemas/`; in a source checkout (or an editable
+install) they are the `schemas/` folder at the repository root.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import typing as t
 from functools import cache
 from pathlib import Path
 
+import requests
+
+from tap_intercom.custom_attributes import custom_attributes_schema
+from tap_intercom.errors import IntercomForbiddenError, UserFacingError
+
+if t.TYPE_CHECKING:
+    from collections.abc import Mapping
+
 _PACKAGED = Path(__file__).parent / "schemas"
 _CHECKOUT = Path(__file__).parent.parent / "schemas"
+
+#: Streams whose records carry typed `custom_attributes`, and the data-attribute model of each.
+CUSTOM_ATTRIBUTE_MODELS: dict[str, str] = {
+    "contacts": "contact",
+    "companies": "company",
+    "conversations": "conversation",
+}
+
+
+class AttributeSource(t.Protocol):
+    """What discovery needs from the stream that owns `/data_attributes`."""
+
+    def attributes_of(self, model: str) -> list[dict]: ...
 
 
 def schemas_dir() -> Path:
@@ -23,9 +45,36 @@ def schemas_dir() -> Path:
 def _load(name: str) -> dict:
     path = schemas_dir() / f"{name}.json"
     with path.open(encoding="utf-8") as handle:
-        return json.load(handle)  # type: ignore[no-any-return]
+        schema: dict = json.load(handle)
+    return schema
 
 
 def stream_schema(name: str) -> dict:
-    """A fresh copy of the schema for stream `name` (callers may modify it)."""
+    """A fresh copy of the schema file of stream `name` (callers may modify it)."""
     return copy.deepcopy(_load(name))
+
+
+def discovered_schema(stream_name: str, streams: Mapping[str, t.Any]) -> dict:
+    """The shipped schema, with `custom_attributes` typed from the model's data attributes."""
+    schema = stream_schema(stream_name)
+    model = CUSTOM_ATTRIBUTE_MODELS.get(stream_name)
+    if model is None:
+        return schema
+    source: AttributeSource = streams["data_attributes"]
+    try:
+        attributes = source.attributes_of(model)
+    except IntercomForbiddenError:
+        streams[stream_name].logger.warning(
+            "The access token may not read data attributes; %s.custom_attributes "
+            "is left untyped (values still pass through)",
+            stream_name,
+        )
+        attributes = []
+    except requests.exceptions.RequestException as exc:
+        msg = (
+            "could not reach Intercom to discover custom attributes "
+            f"({type(exc).__name__}); check the network, `region` and `api_url`"
+        )
+        raise UserFacingError(msg) from None
+    schema["properties"]["custom_attributes"] = custom_attributes_schema(attributes, model)
+    return schema

@@ -16,9 +16,8 @@ import typing as t
 from singer_sdk.helpers.jsonpath import extract_jsonpath
 
 from tap_intercom.client import PAGE_SIZE, IntercomStream
-from tap_intercom.dates import datetime_to_epoch, parse_datetime
-from tap_intercom.http import response_json
 from tap_intercom.pagination import CursorPaginator
+from tap_intercom.responses import response_json
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable
@@ -28,8 +27,7 @@ if t.TYPE_CHECKING:
 
 #: How many search pages the producer thread may fetch ahead of the main thread. One is
 #: enough to hide the page latency (the next page is in flight while this one is processed);
-#: each further page only holds ~2 MB more of parsed records (large: 104 -> 98 MB peak RSS
-#: with this at 1 and the detail window at 2 per worker, instead of 3 and 4).
+#: each further page would only hold another page of parsed records.
 LOOKAHEAD_PAGES = 1
 #: Write a checkpoint STATE after this many processed records of a sorted stream.
 CHECKPOINT_EVERY = PAGE_SIZE
@@ -54,7 +52,6 @@ class SearchStream(IntercomStream):
     replication_key = "updated_at"
     client_side_filter = True
     search_field = "updated_at"
-    token_is_url = False
 
     @property
     def is_sorted(self) -> bool:
@@ -68,14 +65,15 @@ class SearchStream(IntercomStream):
     def get_new_paginator(self) -> CursorPaginator:
         return CursorPaginator()
 
-    def query_lower_bound(self, context: Context | None) -> str:
-        """Inclusive lower bound sent to the API (children may need an earlier one)."""
-        return self.start_bound(context)
+    @property
+    def query_lower_bound(self) -> int:
+        """Inclusive lower bound sent to the API (a parent's children may need an earlier one)."""
+        return self.lower_bound
 
     def prepare_request_payload(
         self, context: Context | None, next_page_token: str | None
     ) -> dict[str, t.Any]:
-        epoch = datetime_to_epoch(parse_datetime(self.query_lower_bound(context)))
+        epoch = self.query_lower_bound
         pagination: dict[str, t.Any] = {"per_page": PAGE_SIZE}
         if next_page_token:
             pagination["starting_after"] = next_page_token
@@ -96,10 +94,9 @@ class SearchStream(IntercomStream):
         changes nothing in the output.
         """
         paginator = self.get_new_paginator()
-        send = self.request_decorator(self._request)
         # Resolved here, on this thread, before the producer may read them.
         _ = self.mask
-        self.query_lower_bound(context)
+        _ = self.query_lower_bound
         pages: queue.Queue[tuple[t.Any, requests.Response] | BaseException | None] = queue.Queue(
             maxsize=LOOKAHEAD_PAGES
         )
@@ -117,8 +114,8 @@ class SearchStream(IntercomStream):
         def produce() -> None:
             try:
                 while not paginator.finished and not stop.is_set():
-                    prepared = self._prepare_request(context=context, page=paginator)
-                    response = send(prepared, context)
+                    prepared = self.prepare_page_request(context, paginator)
+                    response = self.send_prepared(prepared, context)
                     self.on_page_fetched(response)
                     empty = next(iter(self.page_records(response)), None) is None
                     if not put((prepared, response)):
@@ -170,4 +167,4 @@ class SearchStream(IntercomStream):
 
     def checkpoint(self) -> None:
         """Write the tap's current state now (deduplicated by the state writer)."""
-        self._tap.state_writer.write_state(self.tap_state)
+        self.intercom_tap.state_writer.write_state(self.tap_state)

@@ -1,12 +1,20 @@
-"""Settings: resolution of the API base URL, start date and timeouts from the tap config."""
+"""The tap's settings: the config JSON schema, every default, and the frozen `Settings` parsed once.
+
+`CONFIG_SCHEMA` is what `--about` shows and Meltano's `meltano.yml` mirrors (a test keeps the two in
+step). `Settings.from_config` checks a config and turns it into typed values exactly once per run;
+everything else reads `Settings`, never the raw dict.
+"""
 
 from __future__ import annotations
 
 import ipaddress
 import typing as t
+from dataclasses import dataclass
+from decimal import Decimal
 from urllib.parse import urlparse
 
 import pendulum
+from singer_sdk import typing as th
 
 from tap_intercom.dates import format_datetime, parse_datetime
 from tap_intercom.errors import ConfigError
@@ -16,12 +24,181 @@ REGION_HOSTS: dict[str, str] = {
     "eu": "https://api.eu.intercom.io",
     "au": "https://api.au.intercom.io",
 }
+DEFAULT_REGION = "us"
 DEFAULT_API_VERSION = "2.14"
-DEFAULT_REQUEST_TIMEOUT = 300.0
+DEFAULT_REQUEST_TIMEOUT = 300
 #: Retries of one failed request (429, 5xx, timeout, reset, non-JSON body) before giving up.
 DEFAULT_MAX_RETRIES = 7
 #: Longest single wait between two tries of a request, in seconds.
-DEFAULT_MAX_RETRY_WAIT = 60.0
+DEFAULT_MAX_RETRY_WAIT = 60
+#: Detail requests in flight at once (the smallest value that reaches 10,000/min at 100 ms).
+DEFAULT_CONCURRENCY = 32
+#: Top-level streams (each with its children) syncing at the same time.
+DEFAULT_PARALLEL_STREAMS = 8
+
+CONFIG_SCHEMA: dict[str, t.Any] = th.PropertiesList(
+    th.Property(
+        "access_token",
+        th.StringType,
+        required=True,
+        secret=True,
+        title="Access token",
+        description="Intercom access token (Developer Hub → your app → Authentication).",
+    ),
+    th.Property(
+        "start_date",
+        th.DateTimeType,
+        title="Start date",
+        description=(
+            "Earliest `updated_at` to extract on the first sync (ISO 8601). "
+            "Default: one year before now. A saved bookmark always wins."
+        ),
+    ),
+    th.Property(
+        "region",
+        th.StringType,
+        default=DEFAULT_REGION,
+        allowed_values=list(REGION_HOSTS),
+        title="Region",
+        description=(
+            "Region of the Intercom workspace: us (api.intercom.io), "
+            "eu (api.eu.intercom.io) or au (api.au.intercom.io)."
+        ),
+    ),
+    th.Property(
+        "api_url",
+        th.StringType,
+        title="API base URL",
+        description=(
+            "Override the API base URL (proxies, tests). Wins over `region`. "
+            "Must be https unless the host is loopback."
+        ),
+    ),
+    th.Property(
+        "api_version",
+        th.StringType,
+        default=DEFAULT_API_VERSION,
+        title="API version",
+        description="Sent as the `Intercom-Version` header.",
+    ),
+    th.Property(
+        "request_timeout",
+        th.CustomType({"type": ["number", "string", "null"]}),
+        default=DEFAULT_REQUEST_TIMEOUT,
+        title="Request timeout",
+        description="Seconds before an HTTP request times out (number or numeric string).",
+    ),
+    th.Property(
+        "max_retries",
+        th.IntegerType,
+        default=DEFAULT_MAX_RETRIES,
+        title="Max retries",
+        description=(
+            "Retries of one failed request (429, 5xx, timeout, connection reset, truncated "
+            "body) before the run stops with an error."
+        ),
+    ),
+    th.Property(
+        "max_retry_wait",
+        th.NumberType,
+        default=DEFAULT_MAX_RETRY_WAIT,
+        title="Max retry wait",
+        description=(
+            "Longest wait in seconds before one retry: backoff doubles from 1 s up to this; "
+            "a 429 waits for Intercom's X-RateLimit-Reset and `scroll_exists` for 15 s, "
+            "both at most this. Lower it (with `max_retries`) to fail sooner in an outage."
+        ),
+    ),
+    th.Property(
+        "concurrency",
+        th.IntegerType,
+        default=DEFAULT_CONCURRENCY,
+        title="Concurrency",
+        description=(
+            "Per-record detail requests in flight at once, for the whole run (conversation "
+            "details for conversation_parts, admin details, contacts' tags and companies past "
+            "10). 1 = one at a time. Output is identical for any value."
+        ),
+    ),
+    th.Property(
+        "parallel_streams",
+        th.IntegerType,
+        default=DEFAULT_PARALLEL_STREAMS,
+        title="Parallel streams",
+        description=(
+            "Top-level streams (each with its children) syncing at the same time. Output is "
+            "buffered in temporary files (TMPDIR, at most 256 MB per waiting stream) and "
+            "written in catalog order, identical to a sequential run. 1 = one after another."
+        ),
+    ),
+    th.Property(
+        "max_requests_per_minute",
+        th.NumberType,
+        title="Max requests per minute",
+        description=(
+            "Cap this tap's request rate below the app's quota (10,000/min by default), "
+            "leaving the rest to the workspace's other integrations. Default: no own cap; "
+            "the tap still paces itself by Intercom's rate-limit headers."
+        ),
+    ),
+    th.Property(
+        "user_agent",
+        th.StringType,
+        title="User agent",
+        description="User-Agent header to send (default: tap-intercom/<version>).",
+    ),
+).to_dict()
+
+
+#: The tap's own settings (the SDK adds its built-in ones, e.g. stream maps, to the schema).
+TAP_SETTING_NAMES: tuple[str, ...] = tuple(CONFIG_SCHEMA["properties"])
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A checked config: typed values with every default applied (see `from_config`)."""
+
+    access_token: str
+    start_date: str
+    base_url: str
+    api_version: str
+    request_timeout: float
+    max_retries: int
+    max_retry_wait: float
+    concurrency: int
+    parallel_streams: int
+    max_requests_per_minute: float | None
+    user_agent: str | None
+
+    @classmethod
+    def from_config(cls, config: t.Mapping[str, t.Any]) -> Settings:
+        """Check `config` and parse it; raises ConfigError naming the setting and the fix."""
+        return cls(
+            access_token=_access_token(config),
+            start_date=_start_date(config),
+            base_url=_base_url(config),
+            api_version=str(config.get("api_version") or DEFAULT_API_VERSION),
+            request_timeout=_request_timeout(config),
+            max_retries=_whole_number(config, "max_retries", DEFAULT_MAX_RETRIES, minimum=0),
+            max_retry_wait=_max_retry_wait(config),
+            concurrency=_whole_number(config, "concurrency", DEFAULT_CONCURRENCY, minimum=1),
+            parallel_streams=_whole_number(
+                config, "parallel_streams", DEFAULT_PARALLEL_STREAMS, minimum=1
+            ),
+            max_requests_per_minute=_optional_rate(config),
+            user_agent=str(config["user_agent"]) if config.get("user_agent") else None,
+        )
+
+
+def _access_token(config: t.Mapping[str, t.Any]) -> str:
+    token = config.get("access_token")
+    if not isinstance(token, str) or not token.strip():
+        msg = (
+            "access_token is missing or empty; set it in the config file or as "
+            "TAP_INTERCOM_ACCESS_TOKEN (an Intercom access token from Developer Hub)"
+        )
+        raise ConfigError(msg)
+    return token
 
 
 def _is_loopback(host: str) -> bool:
@@ -33,8 +210,8 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def resolve_base_url(config: t.Mapping[str, t.Any]) -> str:
-    """Return the API base URL (no trailing slash): `api_url` if set, else the region's host."""
+def _base_url(config: t.Mapping[str, t.Any]) -> str:
+    """`api_url` if set, else the region's host; no trailing slash."""
     api_url = config.get("api_url")
     if api_url:
         parsed = urlparse(str(api_url))
@@ -51,7 +228,7 @@ def resolve_base_url(config: t.Mapping[str, t.Any]) -> str:
             )
             raise ConfigError(msg)
         return str(api_url).rstrip("/")
-    region = str(config.get("region") or "us").lower()
+    region = str(config.get("region") or DEFAULT_REGION).lower()
     if region not in REGION_HOSTS:
         msg = (
             f"region {config.get('region')!r} is not one of us, eu, au; "
@@ -61,8 +238,8 @@ def resolve_base_url(config: t.Mapping[str, t.Any]) -> str:
     return REGION_HOSTS[region]
 
 
-def resolve_start_date(config: t.Mapping[str, t.Any]) -> str:
-    """Return `start_date` normalised to the tap's date-time format (default: a year ago)."""
+def _start_date(config: t.Mapping[str, t.Any]) -> str:
+    """`start_date` in the tap's date-time format; default one year before now."""
     value = config.get("start_date")
     if value in (None, ""):
         return format_datetime(pendulum.now("UTC").subtract(years=1))
@@ -73,41 +250,37 @@ def resolve_start_date(config: t.Mapping[str, t.Any]) -> str:
         raise ConfigError(msg) from None
 
 
-def resolve_request_timeout(config: t.Mapping[str, t.Any]) -> float:
-    """Seconds before an HTTP request times out; `0`, `""` and missing mean 300 (as Stitch)."""
+def _request_timeout(config: t.Mapping[str, t.Any]) -> float:
+    """`0`, `""` and missing mean the default (as Stitch's tap)."""
     value = config.get("request_timeout")
     if value in (None, "", 0, "0"):
-        return DEFAULT_REQUEST_TIMEOUT
+        return float(DEFAULT_REQUEST_TIMEOUT)
     try:
         timeout = float(value)
     except (TypeError, ValueError):
         msg = f"request_timeout {value!r} is not a number of seconds; use e.g. 300"
         raise ConfigError(msg) from None
-    if timeout <= 0:
-        return DEFAULT_REQUEST_TIMEOUT
-    return timeout
+    return timeout if timeout > 0 else float(DEFAULT_REQUEST_TIMEOUT)
 
 
-def resolve_max_retries(config: t.Mapping[str, t.Any]) -> int:
-    """Retries of one failed request before the run fails (0 = try once)."""
-    value = config.get("max_retries")
+def _whole_number(config: t.Mapping[str, t.Any], name: str, default: int, *, minimum: int) -> int:
+    value = config.get(name)
     if value is None or value == "":
-        return DEFAULT_MAX_RETRIES
+        return default
     try:
-        retries = int(value)
+        number = int(value)
     except (TypeError, ValueError):
-        retries = -1
-    if retries < 0 or str(retries) != str(value).strip():
-        msg = f"max_retries {value!r} is not a whole number >= 0; use e.g. 7"
+        number = minimum - 1
+    if number < minimum or str(number) != str(value).strip():
+        msg = f"{name} {value!r} is not a whole number >= {minimum}; use e.g. {default}"
         raise ConfigError(msg)
-    return retries
+    return number
 
 
-def resolve_max_retry_wait(config: t.Mapping[str, t.Any]) -> float:
-    """Longest wait (seconds) before one retry; caps backoff and rate-limit waits alike."""
+def _max_retry_wait(config: t.Mapping[str, t.Any]) -> float:
     value = config.get("max_retry_wait")
     if value is None or value == "":
-        return DEFAULT_MAX_RETRY_WAIT
+        return float(DEFAULT_MAX_RETRY_WAIT)
     try:
         wait = float(value)
     except (TypeError, ValueError):
@@ -118,22 +291,11 @@ def resolve_max_retry_wait(config: t.Mapping[str, t.Any]) -> float:
     return wait
 
 
-def check_access_token(config: t.Mapping[str, t.Any]) -> None:
-    """Fail with a clear message when the token is missing or blank."""
-    token = config.get("access_token")
-    if not isinstance(token, str) or not token.strip():
-        msg = (
-            "access_token is missing or empty; set it in the config file or as "
-            "TAP_INTERCOM_ACCESS_TOKEN (an Intercom access token from Developer Hub)"
-        )
-        raise ConfigError(msg)
-
-
-def validate_config(config: t.Mapping[str, t.Any]) -> None:
-    """Run every check a sync needs, raising ConfigError on the first problem."""
-    check_access_token(config)
-    resolve_base_url(config)
-    resolve_start_date(config)
-    resolve_request_timeout(config)
-    resolve_max_retries(config)
-    resolve_max_retry_wait(config)
+def _optional_rate(config: t.Mapping[str, t.Any]) -> float | None:
+    value = config.get("max_requests_per_minute")
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return float(value) if value > 0 else None
+    msg = f"max_requests_per_minute {value!r} is not a number; use e.g. 5000"
+    raise ConfigError(msg)

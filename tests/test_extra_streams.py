@@ -112,7 +112,7 @@ def run_in_process(
         if hook is not None and response.status_code == 200:
             hook(response)
 
-    tap.http_session.hooks["response"].append(on_response)
+    tap.run.session.hooks["response"].append(on_response)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         tap.sync_all()

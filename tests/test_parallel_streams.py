@@ -2,7 +2,7 @@
 
 Unit tests drive `ParallelStreamSync` with scripted streams (finishing out of order, writing
 STATE while others are mid-way, failing); end-to-end tests run the real CLI against the fake
-with `concurrency` 1 (sequential) and the default, through an endpoint outage and a SIGTERM.
+with `parallel_streams` 1 (sequential) and the default, through an endpoint outage and a SIGTERM.
 """
 
 from __future__ import annotations
@@ -222,7 +222,7 @@ def test_an_endpoint_outage_gives_the_same_output_as_a_sequential_run(make_fake)
     fake.control(broken=["/tags"])
     config = base_config(fake.base_url, max_retries=1, max_retry_wait=0.1)
     catalog = select_streams(discover(config))
-    sequential = run_tap({**config, "concurrency": 1}, catalog=catalog, timeout=300)
+    sequential = run_tap({**config, "parallel_streams": 1}, catalog=catalog, timeout=300)
     parallel = run_tap(config, catalog=catalog, timeout=300)
     for run in (sequential, parallel):
         assert run.returncode == 1, run.stderr[-2000:]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import typing as t
 
-from tap_intercom.prefetch import KEEP_GENERATIONS, WINDOW_PER_WORKER, DetailPrefetcher
+from tap_intercom.details import KEEP_GENERATIONS, WINDOW_PER_WORKER, DetailPrefetcher
 
 
 class Gate:

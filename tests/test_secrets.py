@@ -162,7 +162,7 @@ def test_no_code_turns_tls_verification_off():
 
 def test_the_session_verifies_certificates(config):
     tap = TapIntercom(config=config)
-    session = tap.http_session
+    session = tap.run.session
     assert session.verify is True
     stream = tap.streams["tags"]
     assert stream.requests_session is session

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tap_intercom.dates import format_datetime, parse_datetime
-from tap_intercom.state import load_external_state, to_external_state
+from tap_intercom.stitch.state import load_external_state, to_external_state
 
 KEYS: dict[str, str | None] = {
     "admins": None,

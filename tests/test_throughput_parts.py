@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tap_intercom.prefetch import DetailPrefetcher
+from tap_intercom.details import DetailPrefetcher
 from tap_intercom.progress import StreamProgress, format_seconds
 from tap_intercom.rate_limit import RateLimitGovernor
 from tests.singer_run import base_config, discover, run_tap, select_streams
@@ -149,14 +149,18 @@ def test_progress_line_has_count_total_rate_and_eta():
 
 def test_output_is_identical_with_concurrency_1_and_the_default(make_fake):
     """Every stream selected: the default runs streams in parallel and fetches details ahead;
-    concurrency 1 does neither. Every message (bar extraction time and table version) and
-    the final state must be the same."""
+    `concurrency` 1 with `parallel_streams` 1 does neither. Every message (bar extraction
+    time and table version) and the final state must be the same."""
     fake = make_fake(scale="small", seed=5, latency_ms=2)
     config = base_config(fake.base_url)
     catalog = select_streams(discover(config))
 
     def normalised(concurrency: int | None) -> tuple[list, dict]:
-        settings = config if concurrency is None else {**config, "concurrency": concurrency}
+        settings = (
+            config
+            if concurrency is None
+            else {**config, "concurrency": concurrency, "parallel_streams": concurrency}
+        )
         run = run_tap(settings, catalog=catalog)
         assert run.returncode == 0, run.stderr[-3000:]
         return run.comparable_messages(), run.final_state
@@ -192,7 +196,7 @@ def test_search_query_stays_the_same_while_the_bookmark_advances(fake_intercom):
     assert later["query"] == first["query"]
     assert first["query"]["value"][0]["value"] == 1709287200  # 2024-03-01T10:00:00Z
     assert later["pagination"]["starting_after"] == "cursor-2"
-    assert contacts.start_bound() == "2024-03-01T10:00:00.000000Z"
+    assert contacts.lower_bound == 1709287200
 
 
 def test_admin_details_are_fetched_in_parallel_and_merged_in_list_order(make_fake):

@@ -43,5 +43,15 @@ EXTRA_STREAM_TYPES = [
 #: Every stream, in catalog order: Stitch's first, then the extra ones.
 STREAM_TYPES = [*STITCH_STREAM_TYPES, *EXTRA_STREAM_TYPES]
 STITCH_STREAM_NAMES = tuple(stream_type.name for stream_type in STITCH_STREAM_TYPES)
+#: Stream name → replication key (None for full-table streams): what state translation needs.
+REPLICATION_KEYS: dict[str, str | None] = {
+    stream_type.name: stream_type.replication_key for stream_type in STREAM_TYPES
+}
 
-__all__ = ["EXTRA_STREAM_TYPES", "STITCH_STREAM_NAMES", "STITCH_STREAM_TYPES", "STREAM_TYPES"]
+__all__ = [
+    "EXTRA_STREAM_TYPES",
+    "REPLICATION_KEYS",
+    "STITCH_STREAM_NAMES",
+    "STITCH_STREAM_TYPES",
+    "STREAM_TYPES",
+]

@@ -7,7 +7,6 @@ import typing as t
 import pendulum
 
 from tap_intercom.client import IntercomStream
-from tap_intercom.dates import datetime_to_epoch, parse_datetime
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -55,30 +54,33 @@ class ActivityLogsStream(IntercomStream):
     primary_keys: t.ClassVar[list[str]] = ["id"]
     replication_key = "created_at"
     client_side_filter = True
+    #: One bookmark for the stream, whatever the window (windows are request parameters).
+    state_partitioning_keys: t.ClassVar[list[str]] = []
     records_jsonpath = "$.activity_logs[*]"
 
-    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._window: tuple[int, int] | None = None
+    @property
+    def partitions(self) -> list[dict]:
+        """One partition per window ([lo, hi), the last one open-ended): the SDK syncs them
+        in order, each with its own request parameters."""
+        start = self.lower_bound
+        end = int(pendulum.now("UTC").int_timestamp)
+        return [
+            {"window_start": lo, "window_end": hi, "last": hi >= end}
+            for lo, hi in windows(start, max(start, end))
+        ]
 
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict[str, t.Any]:
-        if self._window is None:  # pragma: no cover - only called from get_records
-            msg = "activity_logs: no window set"
-            raise RuntimeError(msg)
-        lo, hi = self._window
-        return {"created_at_after": lo - 1, "created_at_before": hi + 1}
+        window = context or {}
+        return {
+            "created_at_after": window["window_start"] - 1,
+            "created_at_before": window["window_end"] + 1,
+        }
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
-        start = datetime_to_epoch(parse_datetime(self.start_bound(context)))
-        end = int(pendulum.now("UTC").int_timestamp)
-        skipped = self._tap.run_stats.skipped_streams  # type: ignore[attr-defined]
-        for lo, hi in windows(start, max(start, end)):
-            last = hi >= end
-            self._window = (lo, hi)
-            for record in super().get_records(context):
-                if not in_window(record.get("created_at"), lo, hi, last=last):
-                    continue
+        if self.name in self.run.stats.skipped_streams:  # 403: skipped, no more windows
+            return
+        window = context or {}
+        for record in super().get_records(context):
+            lo, hi = window["window_start"], window["window_end"]
+            if in_window(record.get("created_at"), lo, hi, last=window["last"]):
                 yield record
-            if self.name in skipped:  # 403: skipped with a warning, no more windows
-                return
-        self._window = None

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import typing as t
-from functools import cached_property
 
 from tap_intercom.client import IntercomStream
 from tap_intercom.errors import IntercomNotFoundError
-from tap_intercom.prefetch import DetailPrefetcher
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable
 
     import requests
     from singer_sdk.helpers.types import Context
+
+    from tap_intercom.details import DetailPrefetcher
 
 
 def normalize_admin_avatar(record: dict) -> dict:
@@ -37,9 +37,9 @@ class AdminsStream(IntercomStream):
     replication_key = None
     records_jsonpath = "$.admins[*]"
 
-    @cached_property
-    def detail_prefetcher(self) -> DetailPrefetcher[dict | None]:
-        return DetailPrefetcher(self._tap.concurrency, self.name)  # type: ignore[attr-defined]
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.detail_prefetcher: DetailPrefetcher[dict | None] = self.new_detail_prefetcher()
 
     def detail_fetcher(self, admin_id: str) -> t.Callable[[], dict | None]:
         """GET /admins/{id}; None when the admin was deleted since the list was read."""

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import time
 import typing as t
 
+import backoff
 import requests
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
 from tap_intercom.children import ParentBookmarkedChildStream, ParentStream
-from tap_intercom.client import IntercomStream
-from tap_intercom.dates import format_datetime, parse_datetime
-from tap_intercom.errors import IntercomNotFoundError
-from tap_intercom.http import response_json
+from tap_intercom.errors import IntercomNotFoundError, ScrollBrokenError
 from tap_intercom.records import unwrap_list
+from tap_intercom.responses import response_json
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -25,8 +23,13 @@ MAX_SCROLL_RESTARTS = 5
 _RATE_LIMITED = 429
 
 
-class ScrollBrokenError(Exception):
-    """The open scroll cannot continue (expired, 5xx, network): it must be restarted."""
+def _rate_limited(exc: Exception) -> bool:
+    response = getattr(exc, "response", None)
+    return response is not None and response.status_code == _RATE_LIMITED
+
+
+#: Child-context key holding a company's inline segment list (None when it came without one).
+INLINE_SEGMENTS = "inline_segments"
 
 
 class CompaniesStream(ParentStream):
@@ -46,23 +49,17 @@ class CompaniesStream(ParentStream):
     child_context_key = "company_id"
 
     def transform_record(self, record: dict, context: Context | None) -> dict | None:
-        inline = record.get("segments")
-        self._inline_segments[str(record.get("id"))] = (
-            unwrap_list(inline, "segments") if isinstance(inline, dict) else None
-        )
         return {
             **record,
             "segments": unwrap_list(record.get("segments"), "segments"),
             "tags": unwrap_list(record.get("tags"), "tags"),
         }
 
-    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._inline_segments: dict[str, list[dict] | None] = {}
-
-    def inline_segments(self, company_id: str) -> list[dict] | None:
-        """The company's inline segment list (None when the response did not include one)."""
-        return self._inline_segments.pop(company_id, None)
+    def child_context(self, raw: dict, record: dict) -> dict:
+        """The raw inline segment list travels with the company id (no extra request)."""
+        inline = raw.get("segments")
+        segments = unwrap_list(inline, "segments") if isinstance(inline, dict) else None
+        return {**super().child_context(raw, record), INLINE_SEGMENTS: segments}
 
     def _scroll_request(self, scroll_param: str | None, context: Context | None) -> dict:
         prepared = self.build_prepared_request(
@@ -73,20 +70,29 @@ class CompaniesStream(ParentStream):
         )
         if scroll_param is None:
             # Opening a scroll: retries cover 5xx, 429 and `scroll_exists` (another scroll open).
-            return response_json(self.request_decorator(self._request)(prepared, context))
-        for attempt in range(1, self.backoff_max_tries() + 1):
-            try:
-                return response_json(self._request(prepared, context))
-            except RetriableAPIError as exc:
-                response = exc.response
-                if response is not None and response.status_code == _RATE_LIMITED:
-                    time.sleep(self._retry_wait(exc, attempt))
-                    continue
-                raise ScrollBrokenError(str(exc)) from exc
-            except (IntercomNotFoundError, requests.exceptions.RequestException) as exc:
-                raise ScrollBrokenError(str(exc)) from exc
-        msg = "companies scroll: rate limited on every retry"
-        raise ScrollBrokenError(msg)
+            return response_json(self.send_prepared(prepared, context))
+        try:
+            return response_json(self.mid_scroll_sender(self.send_once)(prepared, context))
+        except (
+            RetriableAPIError,
+            IntercomNotFoundError,
+            requests.exceptions.RequestException,
+        ) as exc:
+            raise ScrollBrokenError(str(exc)) from exc
+
+    def mid_scroll_sender(self, send: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+        """A page inside an open scroll: only a 429 is retried (the scroll survives a wait for
+        the rate-limit window); any other failure breaks the scroll, which is then restarted."""
+        decorator: t.Callable[..., t.Any] = backoff.on_exception(
+            self.backoff_wait_generator,
+            RetriableAPIError,
+            max_tries=self.backoff_max_tries,
+            giveup=lambda exc: not _rate_limited(exc),
+            on_backoff=self.backoff_handler,
+            jitter=self.backoff_jitter,
+            logger=self.logger,
+        )
+        return decorator(send)
 
     def _scroll(self, context: Context | None) -> Iterator[list[dict]]:
         scroll_param: str | None = None
@@ -101,7 +107,7 @@ class CompaniesStream(ParentStream):
                 msg = "companies scroll: a non-empty page came without `scroll_param`"
                 raise ScrollBrokenError(msg)
 
-    def get_records(self, context: Context | None) -> Iterable[dict]:
+    def parent_records(self, context: Context | None) -> Iterable[dict]:
         seen: set[str] = set()
         restarts = 0
         while True:
@@ -113,7 +119,6 @@ class CompaniesStream(ParentStream):
                             continue
                         seen.add(company_id)
                         yield company
-                        self._inline_segments.pop(company_id, None)
                 break
             except ScrollBrokenError as exc:
                 restarts += 1
@@ -129,16 +134,6 @@ class CompaniesStream(ParentStream):
                     MAX_SCROLL_RESTARTS,
                     exc,
                 )
-        cap = self.get_replication_key_signpost(context)
-        for child in self.selected_children():
-            child.commit_pending_bookmark(_as_bound(cap))
-
-
-def _as_bound(value: t.Any) -> str | None:
-    """A signpost (datetime or string) as a normalised date-time string."""
-    if value is None:
-        return None
-    return format_datetime(parse_datetime(value if isinstance(value, str) else value.isoformat()))
 
 
 class CompanySegmentsStream(ParentBookmarkedChildStream):
@@ -157,8 +152,7 @@ class CompanySegmentsStream(ParentBookmarkedChildStream):
 
     def child_records(self, context: Context) -> Iterable[dict]:
         company_id = str(context["company_id"])
-        parent = t.cast("CompaniesStream", self._parent_stream())
-        segments = parent.inline_segments(company_id)
+        segments = context[INLINE_SEGMENTS]
         if segments is None:
             try:
                 body = self.fetch_json(f"/companies/{company_id}/segments", context=context)
@@ -169,6 +163,3 @@ class CompanySegmentsStream(ParentBookmarkedChildStream):
         for segment in segments:
             if isinstance(segment, dict):
                 yield {**segment, "company_id": company_id}
-
-    def _parent_stream(self) -> IntercomStream:
-        return t.cast("IntercomStream", self._tap.streams["companies"])

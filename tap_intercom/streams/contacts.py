@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import typing as t
-from functools import cached_property
 
 from tap_intercom.errors import IntercomNotFoundError
-from tap_intercom.http import response_json
 from tap_intercom.pagination import next_page_url
-from tap_intercom.prefetch import DetailPrefetcher
 from tap_intercom.records import unwrap_list
+from tap_intercom.responses import response_json
 from tap_intercom.search import SearchStream
 
 if t.TYPE_CHECKING:
@@ -17,6 +15,8 @@ if t.TYPE_CHECKING:
 
     import requests
     from singer_sdk.helpers.types import Context
+
+    from tap_intercom.details import DetailPrefetcher
 
 #: Addressable lists on a contact that are expanded past their 10 inline entries.
 EXPANDED_LISTS = ("tags", "companies")
@@ -42,9 +42,10 @@ class ContactsStream(SearchStream):
     primary_keys: t.ClassVar[list[str]] = ["id"]
     records_jsonpath = "$.data[*]"
 
-    @cached_property
-    def list_prefetcher(self) -> DetailPrefetcher[list]:
-        return DetailPrefetcher(self._tap.concurrency, self.name)  # type: ignore[attr-defined]
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: Long tag/company lists, fetched ahead as soon as their page arrives.
+        self.list_prefetcher: DetailPrefetcher[list] = self.new_detail_prefetcher()
 
     def lists_to_expand(self, raw: dict) -> list[tuple[str, str]]:
         """(field, url) of each addressable list of `raw` with more than its inline entries."""
@@ -66,14 +67,13 @@ class ContactsStream(SearchStream):
             return
         wanted: dict[str, t.Callable[[], list]] = {}
         for raw in self.page_records(response):
-            if raw.get("id") is None or self.before_bound(raw, None):
+            if raw.get("id") is None or not self.keeps(raw):
                 continue
             for field, url in self.lists_to_expand(raw):
                 wanted[f"{raw['id']}/{field}"] = self._list_fetcher(str(raw["id"]), field, url)
         self.list_prefetcher.submit_page(wanted)
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
-        _ = self.list_prefetcher  # created here, before the lookahead thread can use it
         try:
             yield from super().get_records(context)
         finally:

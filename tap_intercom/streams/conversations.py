@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import typing as t
-from functools import cached_property
 
+from tap_intercom import bounds
 from tap_intercom.children import ParentBookmarkedChildStream, ParentStream
-from tap_intercom.client import epoch_or_none
 from tap_intercom.errors import IntercomNotFoundError
-from tap_intercom.prefetch import DetailPrefetcher
 from tap_intercom.records import unwrap_list
 from tap_intercom.search import SearchStream
 
@@ -17,9 +15,6 @@ if t.TYPE_CHECKING:
 
     import requests
     from singer_sdk.helpers.types import Context
-
-#: Intercom returns at most this many (the most recent) parts of one conversation.
-PARTS_CAP = 500
 
 
 def normalize_teammates(value: t.Any) -> t.Any:
@@ -43,39 +38,10 @@ class ConversationsStream(ParentStream, SearchStream):
     child_context_key = "conversation_id"
 
     def on_page_fetched(self, response: requests.Response) -> None:
-        """Start the detail fetches a page's parts need as soon as the page arrives."""
-        parts = self.parts_child()
-        if parts is None or not parts.prefetcher.enabled:
-            return
-        parts.prefetcher.submit_page(
-            {
-                str(raw["id"]): parts.detail_fetcher(str(raw["id"]))
-                for raw in self.page_records(response)
-                if raw.get("id") is not None and self.raw_needs_children(raw)
-            }
-        )
-
-    def parts_child(self) -> ConversationPartsStream | None:
+        """Hand a page's conversations to the children as soon as it arrives."""
+        page = list(self.page_records(response))
         for child in self.selected_children():
-            if isinstance(child, ConversationPartsStream):
-                return child
-        return None
-
-    def raw_needs_children(self, raw: dict) -> bool:
-        """`needs_children` for an API record (epoch `updated_at`), before conformance."""
-        updated_at = epoch_or_none(raw.get("updated_at"))
-        return updated_at is not None and self.needs_children({"updated_at": updated_at})
-
-    def get_records(self, context: Context | None) -> Iterable[dict]:
-        parts = self.parts_child()
-        if parts is not None:
-            _ = parts.prefetcher  # created here, before the page producer can use it
-        try:
-            yield from super().get_records(context)
-        finally:
-            parts = self.parts_child()
-            if parts is not None:
-                parts.prefetcher.close()
+            child.parents_announced(page)
 
     def transform_record(self, record: dict, context: Context | None) -> dict | None:
         return {
@@ -99,9 +65,24 @@ class ConversationPartsStream(ParentBookmarkedChildStream):
     parent_stream_type = ConversationsStream
     primary_keys: t.ClassVar[list[str]] = ["id"]
 
-    @cached_property
-    def prefetcher(self) -> DetailPrefetcher[dict | None]:
-        return DetailPrefetcher(self._tap.concurrency, self.name)  # type: ignore[attr-defined]
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.prefetcher = self.new_detail_prefetcher()
+
+    def parents_announced(self, raw_parents: list[dict]) -> None:
+        """Start fetching the details of the announced conversations this stream will need."""
+        if not self.prefetcher.enabled:
+            return
+        wanted = {}
+        for raw in raw_parents:
+            epoch = bounds.epoch_of(raw.get("updated_at"))
+            if raw.get("id") is not None and epoch is not None and epoch >= self.lower_bound:
+                wanted[str(raw["id"])] = self.detail_fetcher(str(raw["id"]))
+        self.prefetcher.submit_page(wanted)
+
+    def parents_finished(self, *, complete: bool) -> None:
+        super().parents_finished(complete=complete)
+        self.prefetcher.close()
 
     def detail_fetcher(self, conversation_id: str) -> t.Callable[[], dict | None]:
         """A callable fetching one conversation (None if it was deleted meanwhile)."""

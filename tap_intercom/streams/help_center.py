@@ -5,7 +5,7 @@ from __future__ import annotations
 import typing as t
 
 from tap_intercom.client import PAGE_SIZE, IntercomStream
-from tap_intercom.dates import datetime_to_epoch, parse_datetime
+from tap_intercom.dates import epoch_to_datetime
 from tap_intercom.pagination import PageLinkPaginator
 
 if t.TYPE_CHECKING:
@@ -37,18 +37,18 @@ class StopWhenOlderPaginator(PageLinkPaginator):
         self._on_stop = on_stop
         self._pages = 0
 
-    def get_next(self, response: requests.Response) -> str | None:
+    def get_next_url(self, response: requests.Response) -> str | None:
         self._pages += 1
+        next_url = super().get_next_url(response)
         values = [record.get(self._field) for record in self._records_of(response)]
         if values and all(
             isinstance(value, int) and not isinstance(value, bool) and value < self._bound_epoch
             for value in values
         ):
-            next_url = super().get_next(response)
             if next_url and self._on_stop is not None:
                 self._on_stop(self._pages)
             return None
-        return super().get_next(response)
+        return next_url
 
 
 class ArticlesStream(IntercomStream):
@@ -72,7 +72,7 @@ class ArticlesStream(IntercomStream):
     def get_new_paginator(self) -> StopWhenOlderPaginator:
         return StopWhenOlderPaginator(
             field="updated_at",
-            bound_epoch=datetime_to_epoch(parse_datetime(self.start_bound())),
+            bound_epoch=self.lower_bound,
             records_of=self.parse_response,
             on_stop=self._log_early_stop,
         )
@@ -81,7 +81,7 @@ class ArticlesStream(IntercomStream):
         self.logger.info(
             "articles: stopped after %d page(s): the rest is older than %s",
             pages,
-            self.start_bound(),
+            epoch_to_datetime(self.lower_bound),
         )
 
 

@@ -26,6 +26,7 @@ from tap_intercom.dates import normalize_datetime_string
 __all__ = [
     "SDK_TRANSIENT_KEYS",
     "STITCH_TRANSIENT_KEYS",
+    "drop_stitch_company_segments_bookmark",
     "load_external_state",
     "to_external_state",
 ]
@@ -242,3 +243,28 @@ def to_external_state(
         if external:
             bookmarks[stream] = external
     return {_CURRENTLY_SYNCING: currently_syncing, _BOOKMARKS: bookmarks}
+
+
+def drop_stitch_company_segments_bookmark(
+    state: Mapping[str, Any], warnings: list[str]
+) -> Mapping[str, Any]:
+    """Ignore a `company_segments` bookmark written by Stitch's tap.
+
+    Stitch's company_segments was the list of company segments, bookmarked on the segments'
+    `updated_at`; ours is company-segment membership, bookmarked on the companies'. Reusing the
+    old value would skip memberships of companies not changed since then. Our own bookmarks
+    carry `replication_key_value`, Stitch's do not.
+    """
+    if not isinstance(state, Mapping):
+        return state
+    nested = isinstance(state.get(_BOOKMARKS), Mapping)
+    container = state[_BOOKMARKS] if nested else state
+    entry = container.get("company_segments")
+    if entry is None or (isinstance(entry, Mapping) and _REPLICATION_KEY_VALUE in entry):
+        return state
+    warnings.append(
+        "state: ignoring Stitch's company_segments bookmark (that table now holds "
+        "company-segment memberships); memberships are read from start_date once"
+    )
+    container = {k: v for k, v in container.items() if k != "company_segments"}
+    return {**state, _BOOKMARKS: container} if nested else container

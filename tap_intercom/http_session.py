@@ -1,0 +1,48 @@
+"""The run's one HTTP session: connection reuse, and every request admitted by the rate governor.
+
+The governor sits in a `requests` transport adapter, so it sees every request of the run —
+the SDK's own page requests and the tap's detail fetches alike, from any thread — and the
+headers of every response, also those that are then turned into errors.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+import requests
+from requests.adapters import HTTPAdapter
+
+if t.TYPE_CHECKING:
+    from tap_intercom.rate_limit import RateLimitGovernor
+    from tap_intercom.run_stats import RunStats
+
+
+class GovernedAdapter(HTTPAdapter):
+    """An HTTP adapter that asks the governor before each request and reports each answer."""
+
+    def __init__(self, governor: RateLimitGovernor, stats: RunStats, pool_size: int) -> None:
+        super().__init__(pool_connections=4, pool_maxsize=pool_size)
+        self._governor = governor
+        self._stats = stats
+
+    def send(self, request: requests.PreparedRequest, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        self._governor.acquire()
+        headers = None
+        try:
+            response = super().send(request, *args, **kwargs)
+            headers = response.headers
+        finally:
+            self._governor.release(headers)
+        self._stats.count_request()
+        return response
+
+
+def governed_session(
+    governor: RateLimitGovernor, stats: RunStats, pool_size: int
+) -> requests.Session:
+    """A session whose http(s) requests all go through one `GovernedAdapter`."""
+    session = requests.Session()
+    adapter = GovernedAdapter(governor, stats, pool_size)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session

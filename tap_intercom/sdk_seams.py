@@ -1,0 +1,193 @@
+"""Every use of singer-sdk (and requests) beyond their public API, in this one module.
+
+Each member below is used for one reason, given beside it. `tests/unit/test_sdk_seams.py` is
+the contract: it fails when an SDK upgrade removes or renames one of `SDK_MEMBERS`, or changes
+the body of `Tap.sync_all`, which `TapSeams.sync_all` mirrors. Everything else in the tap uses
+the SDK's public surface only.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from singer_sdk import RESTStream, Tap
+from singer_sdk.exceptions import ConfigValidationError
+from singer_sdk.helpers._state import StateWriter
+from singer_sdk.singerlib import StateMessage
+
+from tap_intercom.errors import ConfigError
+
+if t.TYPE_CHECKING:
+    from collections.abc import Callable
+    from types import FrameType
+
+    import requests
+    from singer_sdk.helpers.types import Context, Record
+    from singer_sdk.pagination import BaseAPIPaginator
+    from singer_sdk.singerlib import MetadataMapping
+
+#: (owner, member) of every non-public (or `@final`) SDK method used here; the contract test
+#: checks each exists and is callable.
+SDK_METHODS: tuple[tuple[type, str], ...] = (
+    (Tap, "sync_all"),
+    (Tap, "_reset_state_progress_markers"),
+    (Tap, "_set_compatible_replication_methods"),
+    (Tap, "_handle_termination"),
+    (Tap, "_validate_config"),
+    (StateWriter, "write_state"),
+    (RESTStream, "_request"),
+    (RESTStream, "_prepare_request"),
+    (RESTStream, "_sync_children"),
+    (RESTStream, "_increment_stream_state"),
+    (RESTStream, "_write_activate_version_message"),
+)
+#: Non-public SDK instance attributes used here: on a tap, and on a stream.
+SDK_TAP_ATTRIBUTES = ("_state_writer",)
+SDK_STREAM_ATTRIBUTES = ("_stream_version", "_schema", "_metadata")
+#: Non-public attribute of `requests.Response` used here.
+REQUESTS_RESPONSE_ATTRIBUTES = ("_content",)
+
+
+class PassThroughStateWriter(StateWriter):
+    """The SDK's state writer without its deep-copy dedupe, which is not safe while parallel
+    streams change their bookmarks; `output.IntercomMessageWriter` dedupes on the main thread."""
+
+    def __init__(self, message_writer: t.Any) -> None:
+        super().__init__(message_writer)
+        self.message_writer = message_writer
+
+    def write_state(self, state: dict) -> None:
+        self.message_writer.write_message(StateMessage(value=state))
+
+
+class TapSeams(Tap):
+    """The Tap-level overrides the SDK offers no public hook for."""
+
+    def install_state_writer(self) -> None:
+        """`Tap._state_writer` is where the SDK sends every STATE; see PassThroughStateWriter."""
+        self._state_writer = PassThroughStateWriter(self.message_writer)
+
+    def sync_top_level_in_parallel(self, streams: list[t.Any]) -> None:
+        """Sync `streams` (top-level, selected) at the same time; implemented by the tap."""
+        raise NotImplementedError
+
+    def parallel_streams_enabled(self) -> bool:
+        raise NotImplementedError
+
+    def sync_all(self) -> None:
+        """`Tap.sync_all` is `@final`, and its loop syncs one stream after another: this mirrors
+        its body (the contract test pins it) with the loop replaced by a parallel sync."""
+        top_level = [
+            stream
+            for stream in self.streams.values()
+            if (stream.selected or stream.has_selected_descendents)
+            and not stream.parent_stream_type
+        ]
+        try:
+            if not self.parallel_streams_enabled() or len(top_level) <= 1:
+                super().sync_all()  # nothing to overlap: the SDK's own loop
+            else:
+                self._sync_all_in_parallel(top_level)
+        finally:
+            self.sync_finished()
+
+    def sync_finished(self) -> None:
+        """After every sync, successful or not: release the run's resources (the tap's)."""
+
+    def _sync_all_in_parallel(self, top_level: list[t.Any]) -> None:
+        self._reset_state_progress_markers()
+        self._set_compatible_replication_methods()
+        if self.state:
+            self._state_writer.write_state(self.state)
+        for stream in self.streams.values():
+            if not stream.selected and not stream.has_selected_descendents:
+                self.logger.info("Skipping deselected stream '%s'.", stream.name)
+        self.sync_top_level_in_parallel(top_level)
+        for stream in self.streams.values():
+            stream.log_sync_costs()
+
+    def stop_requested(self) -> bool:
+        """Ask a parallel sync to stop between two writes; False if none is running."""
+        return False
+
+    def _handle_termination(self, signum: int, frame: FrameType | None) -> None:
+        """The SDK writes STATE from the signal handler, which could cut into a line being
+        written; while streams replay in parallel, only a stop is requested instead."""
+        if self.stop_requested():
+            return
+        super()._handle_termination(signum, frame)
+
+    def check_settings(self) -> None:
+        """The tap's own config checks (their messages name the fix); implemented by the tap."""
+
+    def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
+        """The SDK validates the config here during `__init__` and logs each error as an ERROR
+        line; ours run first, and the SDK's errors become one ConfigValidationError line."""
+        if raise_errors:
+            self.check_settings()
+        try:
+            return super()._validate_config(raise_errors=raise_errors)
+        except ConfigValidationError as exc:
+            errors = "; ".join(str(e) for e in (exc.errors or [])) or str(exc)
+            msg = f"invalid config: {errors}; see `tap-intercom --about` for the settings"
+            raise ConfigError(msg) from None
+
+
+class StreamSeams(RESTStream[t.Any]):
+    """Stream-level SDK internals, behind names that say what the tap uses them for."""
+
+    def send_prepared(
+        self, prepared: requests.PreparedRequest, context: Context | None
+    ) -> requests.Response:
+        """One request with the SDK's retries, metrics and `validate_response` (`_request` is
+        the SDK's only sender; there is no public one)."""
+        return self.request_decorator(self._request)(prepared, context)
+
+    def send_once(
+        self, prepared: requests.PreparedRequest, context: Context | None
+    ) -> requests.Response:
+        """One try of a request, without the SDK's retries (for a caller that retries itself)."""
+        return self._request(prepared, context)
+
+    def prepare_page_request(
+        self, context: Context | None, paginator: BaseAPIPaginator[t.Any]
+    ) -> requests.PreparedRequest:
+        """The SDK's request for the paginator's current page (for the search lookahead)."""
+        return self._prepare_request(context=context, page=paginator)
+
+    def sync_children_of(self, child_context: dict) -> None:
+        """Sync this stream's children for a record that is not written itself (the SDK only
+        syncs children of records it writes)."""
+        self._sync_children(child_context)
+
+    def write_activate_version(self, version: int) -> None:
+        """An ACTIVATE_VERSION at the start and the end of a full-table replace (the SDK only
+        writes one at the start, with its own version)."""
+        self._stream_version = version
+        self._write_activate_version_message(version)
+
+    def cached_schema(self, build: Callable[[], dict]) -> dict:
+        """The SDK keeps the stream's schema in `_schema`; it is built on first use here."""
+        if self._schema is None:
+            self._schema = build()
+        return self._schema
+
+    def preset_metadata(self, build: Callable[[], MetadataMapping]) -> None:
+        """Give the SDK Stitch-shaped metadata before it builds its own default in `_metadata`."""
+        if self._metadata is None:
+            self._metadata = build()
+
+
+class ParentBookmarkedSeams(StreamSeams):
+    """A child whose records never move its own bookmark: the parent sets it (`children`)."""
+
+    def _increment_stream_state(
+        self, latest_record: Record, *, context: Context | None = None
+    ) -> None:
+        """No-op: the SDK would advance the bookmark to each record's replication key."""
+
+
+def forget_raw_body(response: requests.Response) -> None:
+    """Drop a parsed response's raw bytes (`requests.Response._content`): only the parsed body
+    is read afterwards, and a page waiting in the search lookahead would hold both."""
+    response._content = b""

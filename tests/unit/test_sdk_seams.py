@@ -1,0 +1,103 @@
+"""The contract with singer-sdk: every non-public member the tap uses is in `sdk_seams`, and
+still there. An SDK upgrade that removes, renames or changes one fails here, loudly."""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import inspect
+from pathlib import Path
+
+import requests
+from singer_sdk import Tap
+
+import tap_intercom
+from tap_intercom import sdk_seams
+from tap_intercom.tap import TapIntercom
+
+PACKAGE = Path(tap_intercom.__file__).parent
+#: sha256 of the source of the SDK's `Tap.sync_all`, which `TapSeams.sync_all` mirrors. When an
+#: SDK upgrade changes it, compare the new body with `TapSeams.sync_all`, then update this.
+SYNC_ALL_SHA256 = "e4412393757b4cdc422ba4982705b0a06dfaf80ce249160aa9ab2a81cd7c00b5"
+
+
+def test_every_sdk_method_the_seams_use_exists() -> None:
+    for owner, name in sdk_seams.SDK_METHODS:
+        member = inspect.getattr_static(owner, name, None)
+        assert member is not None, f"{owner.__name__}.{name} is gone from singer-sdk"
+        assert callable(getattr(owner, name)), f"{owner.__name__}.{name} is not a method"
+
+
+def test_the_sdk_sync_all_body_is_the_one_the_seam_mirrors() -> None:
+    source = inspect.getsource(Tap.sync_all)
+    assert hashlib.sha256(source.encode()).hexdigest() == SYNC_ALL_SHA256, (
+        "singer-sdk changed Tap.sync_all: update TapSeams.sync_all to match it"
+    )
+
+
+def test_every_sdk_attribute_the_seams_use_exists(fake_intercom) -> None:
+    tap = TapIntercom(
+        config={"access_token": "test-token", "api_url": fake_intercom.base_url},
+        parse_env_config=False,
+    )
+    for name in sdk_seams.SDK_TAP_ATTRIBUTES:
+        assert name in vars(tap), f"Tap instances no longer have {name}"
+    stream = tap.streams["tags"]
+    for name in sdk_seams.SDK_STREAM_ATTRIBUTES:
+        assert name in vars(stream), f"Stream instances no longer have {name}"
+    for name in sdk_seams.REQUESTS_RESPONSE_ATTRIBUTES:
+        assert name in vars(requests.Response()), f"requests.Response has no {name}"
+
+
+def _private_names_defined_by_the_tap() -> set[str]:
+    """Names starting with one underscore that the tap's own code defines or assigns."""
+    names: set[str] = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                names.add(node.attr)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+    return {name for name in names if name.startswith("_")}
+
+
+def private_sdk_uses(source: str, ours: set[str]) -> list[str]:
+    """Private names used in `source` that the tap does not define itself (line: .name)."""
+    offenders = []
+    for node in ast.walk(ast.parse(source)):
+        module = node.module if isinstance(node, ast.ImportFrom) else None
+        if module and module.startswith("singer_sdk") and "._" in module:
+            offenders.append(f"from {module} import …")
+        if isinstance(node, ast.Attribute):
+            name = node.attr
+            if name.startswith("_") and not name.startswith("__") and name not in ours:
+                offenders.append(f"{node.lineno}: .{name}")
+    return offenders
+
+
+def test_the_private_member_check_finds_sdk_internals() -> None:
+    source = "from singer_sdk.helpers._state import X\nself._tap.streams\nself._mine = 1\n"
+    assert private_sdk_uses(source, {"_mine"}) == [
+        "from singer_sdk.helpers._state import …",
+        "2: ._tap",
+    ]
+
+
+def test_no_module_but_the_seams_touches_a_private_sdk_member() -> None:
+    # `_replace` & co. are the public API of named tuples (e.g. `urllib.parse` results).
+    public = {"_replace", "_asdict", "_fields", "_make"}
+    ours = public | (
+        _private_names_defined_by_the_tap()
+        - {name for _, name in sdk_seams.SDK_METHODS}
+        - set(sdk_seams.SDK_TAP_ATTRIBUTES)
+        - set(sdk_seams.SDK_STREAM_ATTRIBUTES)
+    )
+    offenders = [
+        f"{path.name}:{use}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path.name != "sdk_seams.py"
+        for use in private_sdk_uses(path.read_text(encoding="utf-8"), ours)
+    ]
+    assert offenders == [], offenders

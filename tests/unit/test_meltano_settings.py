@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from tap_intercom.settings import CONFIG_SCHEMA
+from tap_intercom.settings import TAP_SETTING_NAMES
 from tests.singer_run import TAP_EXECUTABLE
 
 MELTANO_YML = Path(__file__).resolve().parents[2] / "meltano.yml"
@@ -62,7 +62,7 @@ def test_meltano_kind_maps_json_types() -> None:
 def test_every_tap_setting_is_declared_in_meltano_yml_as_about_describes_it() -> None:
     about = _about_settings()
     meltano = _meltano_settings()
-    for name in CONFIG_SCHEMA["properties"]:
+    for name in TAP_SETTING_NAMES:
         prop, setting = about[name], meltano.get(name)
         assert setting is not None, f"meltano.yml lacks setting {name!r}"
         assert setting["kind"] == meltano_kind(prop), name

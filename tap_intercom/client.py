@@ -45,6 +45,8 @@ class IntercomStream(StreamSeams):
     """Base class for every Intercom stream (see the module docstring for a record's path)."""
 
     records_jsonpath = "$.data[*]"
+    #: Intercom objects are keyed by `id`; a stream keyed otherwise says so.
+    primary_keys: t.ClassVar[list[str]] = ["id"]
     #: Records are conformed by our compiled conformer in `post_process`; the SDK's second,
     #: generic pass would change nothing.
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE

@@ -51,7 +51,6 @@ class ActivityLogsStream(IntercomStream):
 
     name = "activity_logs"
     path = "/admins/activity_logs"
-    primary_keys: t.ClassVar[list[str]] = ["id"]
     replication_key = "created_at"
     client_side_filter = True
     #: One bookmark for the stream, whatever the window (windows are request parameters).

@@ -33,8 +33,6 @@ class AdminsStream(IntercomStream):
 
     name = "admins"
     path = "/admins"
-    primary_keys: t.ClassVar[list[str]] = ["id"]
-    replication_key = None
     records_jsonpath = "$.admins[*]"
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
@@ -89,6 +87,4 @@ class TeamsStream(IntercomStream):
 
     name = "teams"
     path = "/teams"
-    primary_keys: t.ClassVar[list[str]] = ["id"]
-    replication_key = None
     records_jsonpath = "$.teams[*]"

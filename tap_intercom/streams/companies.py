@@ -43,7 +43,6 @@ class CompaniesStream(ParentStream):
 
     name = "companies"
     path = "/companies/scroll"
-    primary_keys: t.ClassVar[list[str]] = ["id"]
     replication_key = "updated_at"
     client_side_filter = True
     child_context_key = "company_id"

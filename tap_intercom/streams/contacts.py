@@ -39,8 +39,6 @@ class ContactsStream(SearchStream):
 
     name = "contacts"
     path = "/contacts/search"
-    primary_keys: t.ClassVar[list[str]] = ["id"]
-    records_jsonpath = "$.data[*]"
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)

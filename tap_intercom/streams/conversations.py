@@ -33,7 +33,6 @@ class ConversationsStream(ParentStream, SearchStream):
 
     name = "conversations"
     path = "/conversations/search"
-    primary_keys: t.ClassVar[list[str]] = ["id"]
     records_jsonpath = "$.conversations[*]"
     child_context_key = "conversation_id"
 
@@ -63,7 +62,6 @@ class ConversationPartsStream(ParentBookmarkedChildStream):
     name = "conversation_parts"
     path = "/conversations/{conversation_id}"
     parent_stream_type = ConversationsStream
-    primary_keys: t.ClassVar[list[str]] = ["id"]
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)

@@ -27,7 +27,6 @@ class DataAttributeReader(IntercomStream):
     """A stream that reads `/data_attributes` through the run's cache."""
 
     path = "/data_attributes"
-    replication_key = None
 
     def attributes_of(self, model: str) -> list[dict]:
         """The data attributes of `model`, archived included (one request per run)."""
@@ -90,10 +89,12 @@ class ModelAttributesStream(DataAttributeReader):
 
 
 class CompanyAttributesStream(ModelAttributesStream):
-    name = "company_attributes"
-    model = "company"
+    """Stitch's `company_attributes`: the company model's data attributes."""
+
+    name, model = "company_attributes", "company"
 
 
 class ContactAttributesStream(ModelAttributesStream):
-    name = "contact_attributes"
-    model = "contact"
+    """Stitch's `contact_attributes`: the contact model's data attributes."""
+
+    name, model = "contact_attributes", "contact"

@@ -60,10 +60,8 @@ class ArticlesStream(IntercomStream):
 
     name = "articles"
     path = "/articles"
-    primary_keys: t.ClassVar[list[str]] = ["id"]
     replication_key = "updated_at"
     client_side_filter = True
-    records_jsonpath = "$.data[*]"
     page_size: t.ClassVar[int] = PAGE_SIZE
 
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict[str, t.Any]:
@@ -88,9 +86,6 @@ class ArticlesStream(IntercomStream):
 class PagedListStream(IntercomStream):
     """A full-table, page-numbered list (follows `pages.next`), asked for full pages."""
 
-    primary_keys: t.ClassVar[list[str]] = ["id"]
-    replication_key = None
-    records_jsonpath = "$.data[*]"
     page_size: t.ClassVar[int] = PAGE_SIZE
 
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict[str, t.Any]:

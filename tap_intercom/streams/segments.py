@@ -15,7 +15,6 @@ class SegmentsStream(IntercomStream):
 
     name = "segments"
     path = "/segments"
-    primary_keys: t.ClassVar[list[str]] = ["id"]
     replication_key = "updated_at"
     records_jsonpath = "$.segments[*]"
     client_side_filter = True

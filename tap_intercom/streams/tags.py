@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import typing as t
-
 from tap_intercom.client import IntercomStream
 
 
@@ -12,6 +10,3 @@ class TagsStream(IntercomStream):
 
     name = "tags"
     path = "/tags"
-    primary_keys: t.ClassVar[list[str]] = ["id"]
-    replication_key = None
-    records_jsonpath = "$.data[*]"

@@ -21,7 +21,6 @@ class TicketsStream(SearchStream):
 
     name = "tickets"
     path = "/tickets/search"
-    primary_keys: t.ClassVar[list[str]] = ["id"]
     records_jsonpath = "$.tickets[*]"
 
     def transform_record(self, record: dict, context: Context | None) -> dict | None:

@@ -53,8 +53,6 @@ class RateLimitGovernor:
         self._reset_at: float | None = None
         self._in_flight = 0
         self._closed = False
-        self.waits = 0
-        self.waited_seconds = 0.0
 
     def _delay(self, now: float) -> float:
         """Seconds to wait before a request may start (0 = go). Caller holds the lock."""
@@ -85,8 +83,6 @@ class RateLimitGovernor:
                     if self._own_cap is not None:
                         self._own_count += 1
                     return
-                self.waits += 1
-                self.waited_seconds += delay
             self._sleep(delay)
 
     def close(self) -> None:
@@ -120,8 +116,6 @@ class RateLimitGovernor:
                 "remaining": self._remaining,
                 "reset_at": self._reset_at,
                 "in_flight": self._in_flight,
-                "waits": self.waits,
-                "waited_seconds": round(self.waited_seconds, 3),
             }
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from tests.fake_intercom import FakeIntercom
+from fake_intercom import FakeIntercom
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ import jsonschema
 import pytest
 import yaml
 
-from tests.fake_intercom.client import api
+from fake_intercom.client import api
 
 SPEC = Path(__file__).parent / "data" / "intercom-openapi-2.14.yaml"
 DROP = {

@@ -39,7 +39,7 @@ def large():
         [
             sys.executable,
             "-m",
-            "tests.fake_intercom",
+            "fake_intercom",
             "--scale",
             "large",
             "--port",

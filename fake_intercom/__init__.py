@@ -2,12 +2,12 @@
 
 Usage::
 
-    from tests.fake_intercom import FakeIntercom
+    from fake_intercom import FakeIntercom
 
     with FakeIntercom(scale="small", seed=1) as fake:
         requests.get(fake.base_url + "/tags", headers={"Authorization": "Bearer test-token"})
 
-Or from a shell: ``python -m tests.fake_intercom --port 0 --scale small --seed 1``.
+Or from a shell: ``python -m fake_intercom --port 0 --scale small --seed 1``.
 
 Introspection (no auth, not rate-limited, not counted):
 

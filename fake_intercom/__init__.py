@@ -34,6 +34,7 @@ clusters).
 """
 
 from .data import DATA_NOW, SCALES, Dataset
-from .server import FakeIntercom, parse_faults
+from .faults import parse_faults
+from .server import FakeIntercom
 
 __all__ = ["DATA_NOW", "SCALES", "Dataset", "FakeIntercom", "parse_faults"]

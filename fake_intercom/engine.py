@@ -14,16 +14,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .data import (
-    CONVERSATION_BASE,
-    LOW_MASK,
-    SHIFT,
-    TICKET_BASE,
-    Bulk,
-    Dataset,
-    company_id,
-    contact_id,
-)
+from .data import Dataset
+from .data.bulk import LOW_MASK, SHIFT, Bulk
+from .data.ids import CONVERSATION_BASE, TICKET_BASE, company_id, contact_id
 from .search import (
     INF,
     NEG_INF,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fake_intercom.data import APP_ID
+from fake_intercom.data.ids import APP_ID
 from fake_intercom.endpoints.paging import Paging
 from fake_intercom.errors import HTTPError
 

@@ -11,7 +11,7 @@ from random import Random
 from typing import Any
 from urllib.parse import urlencode
 
-from fake_intercom.data import COMPANY_BASE, parse_hex_id
+from fake_intercom.data.ids import COMPANY_BASE, parse_hex_id
 from fake_intercom.endpoints.paging import Paging
 from fake_intercom.engine import total_pages
 from fake_intercom.errors import HTTPError

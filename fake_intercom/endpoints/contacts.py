@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fake_intercom.data import CONTACT_BASE, parse_hex_id
+from fake_intercom.data.ids import CONTACT_BASE, parse_hex_id
 from fake_intercom.endpoints.paging import Paging
 from fake_intercom.errors import HTTPError
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fake_intercom.data import CONVERSATION_BASE, parse_num_id
+from fake_intercom.data.ids import CONVERSATION_BASE, parse_num_id
 from fake_intercom.endpoints.paging import Paging
 from fake_intercom.errors import HTTPError
 

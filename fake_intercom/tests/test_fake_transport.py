@@ -14,7 +14,7 @@ import requests
 
 from fake_intercom.client import api
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_missing_or_wrong_token_is_401_with_request_id_and_no_rate_headers(fake_intercom):

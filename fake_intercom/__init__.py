@@ -9,6 +9,13 @@ Usage::
 
 Or from a shell: ``python -m fake_intercom --port 0 --scale small --seed 1``.
 
+Dev-only (not in the wheel). Layout: ``server.py`` (HTTP server, ``FakeIntercom``), ``app.py``
+(one request: auth, rate limit, version, faults, dispatch), ``routes.py``, ``faults.py``,
+``introspection.py`` (``/__fake/*``), ``endpoints/<resource>.py`` (the handlers),
+``data/<resource>.py`` (the generators, composed by ``data/dataset.py``), ``search.py``,
+``search_fields.py`` and ``engine.py`` (the query language and cursor paging), ``fixtures.py``
+(the pytest fixtures), ``tests/`` (the fake's own tests).
+
 Introspection (no auth, not rate-limited, not counted):
 
 - ``GET /__fake/stats`` (``fake.stats()``): ``requests_total``, ``requests_by_endpoint``

@@ -58,13 +58,13 @@ WINDOW_SECONDS = 10
 
 
 class Fake:
-    """`python -m tests.fake_intercom` in a subprocess."""
+    """`python -m fake_intercom` in a subprocess."""
 
     def __init__(self, scale: str, seed: int, latency_ms: float, per_10s: int | None) -> None:
         cmd = [
             sys.executable,
             "-m",
-            "tests.fake_intercom",
+            "fake_intercom",
             "--port",
             "0",
             "--scale",

@@ -47,7 +47,7 @@ def fake_intercom() -> Iterator[str]:
         [
             sys.executable,
             "-m",
-            "tests.fake_intercom",
+            "fake_intercom",
             *("--port", "0", "--scale", "small"),
             "--seed",
             "1",

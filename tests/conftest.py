@@ -1,35 +1,7 @@
-"""Shared pytest fixtures.
-
-Fake Intercom API fixtures:
-- ``fake_intercom``: one session-wide server (scale small, seed 1, no faults). Do not change its
-  settings from a test; use ``make_fake`` for anything stateful.
-- ``make_fake(**kwargs)``: factory for extra started ``FakeIntercom`` servers, stopped at teardown.
-"""
+"""Shared pytest fixtures ``fake_intercom`` and ``make_fake`` (``fake_intercom/fixtures.py``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from fake_intercom.fixtures import fake_intercom, make_fake
 
-import pytest
-
-from tests.fake_intercom import FakeIntercom
-
-
-@pytest.fixture(scope="session")
-def fake_intercom() -> Iterator[FakeIntercom]:
-    with FakeIntercom(scale="small", seed=1) as fake:
-        yield fake
-
-
-@pytest.fixture
-def make_fake() -> Iterator[Callable[..., FakeIntercom]]:
-    started: list[FakeIntercom] = []
-
-    def factory(**kwargs: object) -> FakeIntercom:
-        fake = FakeIntercom(**kwargs).start()  # type: ignore[arg-type]
-        started.append(fake)
-        return fake
-
-    yield factory
-    for fake in started:
-        fake.stop()
+__all__ = ["fake_intercom", "make_fake"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from tests.fake_intercom import FakeIntercom
+from fake_intercom import FakeIntercom
 
 #: Data-attribute streams are keyed by `_sdc_record_hash`; the ground truth uses model + name.
 ATTRIBUTE_STREAMS = {"company_attributes", "contact_attributes", "data_attributes"}

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from fake_intercom import FakeIntercom
 from tests.breaking_proxy import breaking_proxy
-from tests.fake_intercom import FakeIntercom
 from tests.singer_run import TapRun, base_config, discover, run_tap, select_streams
 
 #: A distinctive token: test_secrets greps every output for it.

@@ -17,10 +17,10 @@ import pendulum
 import pytest
 import requests
 
+from fake_intercom import DATA_NOW, FakeIntercom
 from tap_intercom.streams.activity_logs import WINDOW_SECONDS, in_window, windows
 from tap_intercom.streams.help_center import ArticlesStream
 from tap_intercom.tap import TapIntercom
-from tests.fake_intercom import DATA_NOW, FakeIntercom
 from tests.singer_run import base_config, discover, keys_of, run_tap, select_streams
 
 EXTRA_STREAMS = [

@@ -13,8 +13,8 @@ from collections import Counter
 
 import pytest
 
+from fake_intercom import FakeIntercom
 from tests.breaking_proxy import breaking_proxy
-from tests.fake_intercom import FakeIntercom
 from tests.loss import missing, summary_counts, unexpected
 from tests.singer_run import base_config, discover, run_tap, select_streams
 

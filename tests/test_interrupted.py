@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fake_intercom import FakeIntercom
+from fake_intercom import FakeIntercom
 from tests.loss import missing, unexpected
 from tests.singer_run import TAP_EXECUTABLE, base_config, discover, run_tap, select_streams
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from fake_intercom import FakeIntercom
 from tests import aux_venvs
-from tests.fake_intercom import FakeIntercom
 
 START_DATE = "2015-01-01T00:00:00Z"
 

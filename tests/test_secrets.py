@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from fake_intercom import FakeIntercom
 from tap_intercom.tap import TapIntercom
-from tests.fake_intercom import FakeIntercom
 from tests.singer_run import (
     TAP_EXECUTABLE,
     TapRun,

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft4Validator, FormatChecker
 
+from fake_intercom import FakeIntercom
 from tests import aux_venvs
-from tests.fake_intercom import FakeIntercom
 from tests.singer_run import base_config, discover, run_tap, select_streams
 
 pytestmark = pytest.mark.slow

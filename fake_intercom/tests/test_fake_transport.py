@@ -12,9 +12,9 @@ from pathlib import Path
 
 import requests
 
-from tests.fake_intercom.client import api
+from fake_intercom.client import api
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_missing_or_wrong_token_is_401_with_request_id_and_no_rate_headers(fake_intercom):
@@ -150,7 +150,7 @@ def test_cli_prints_listening_first_and_stops_on_sigterm():
         [
             sys.executable,
             "-m",
-            "tests.fake_intercom",
+            "fake_intercom",
             "--port",
             "0",
             "--scale",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.fake_intercom.client import api
+from fake_intercom.client import api
 
 ENDPOINTS = [
     "/me",

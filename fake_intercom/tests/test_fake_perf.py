@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import psutil
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HEADERS = {
     "Authorization": "Bearer test-token",
     "Intercom-Version": "2.14",
@@ -39,7 +39,7 @@ def large():
         [
             sys.executable,
             "-m",
-            "tests.fake_intercom",
+            "fake_intercom",
             "--scale",
             "large",
             "--port",

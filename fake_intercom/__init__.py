@@ -2,12 +2,19 @@
 
 Usage::
 
-    from tests.fake_intercom import FakeIntercom
+    from fake_intercom import FakeIntercom
 
     with FakeIntercom(scale="small", seed=1) as fake:
         requests.get(fake.base_url + "/tags", headers={"Authorization": "Bearer test-token"})
 
-Or from a shell: ``python -m tests.fake_intercom --port 0 --scale small --seed 1``.
+Or from a shell: ``python -m fake_intercom --port 0 --scale small --seed 1``.
+
+Dev-only (not in the wheel). Layout: ``server.py`` (HTTP server, ``FakeIntercom``), ``app.py``
+(one request: auth, rate limit, version, faults, dispatch), ``routes.py``, ``faults.py``,
+``introspection.py`` (``/__fake/*``), ``endpoints/<resource>.py`` (the handlers),
+``data/<resource>.py`` (the generators, composed by ``data/dataset.py``), ``search.py``,
+``search_fields.py`` and ``engine.py`` (the query language and cursor paging), ``fixtures.py``
+(the pytest fixtures), ``tests/`` (the fake's own tests).
 
 Introspection (no auth, not rate-limited, not counted):
 
@@ -34,6 +41,7 @@ clusters).
 """
 
 from .data import DATA_NOW, SCALES, Dataset
-from .server import FakeIntercom, parse_faults
+from .faults import parse_faults
+from .server import FakeIntercom
 
 __all__ = ["DATA_NOW", "SCALES", "Dataset", "FakeIntercom", "parse_faults"]

@@ -8,8 +8,8 @@ import time
 import pytest
 import requests
 
-from tests.fake_intercom import parse_faults
-from tests.fake_intercom.client import api
+from fake_intercom import parse_faults
+from fake_intercom.client import api
 
 SMALL = {"contacts": 60, "companies": 120, "conversations": 30}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fake_intercom.client import api
+from fake_intercom.client import api
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""``python -m tests.fake_intercom``: serve the fake Intercom API until SIGINT/SIGTERM."""
+"""``python -m fake_intercom``: serve the fake Intercom API until SIGINT/SIGTERM."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from .server import FakeIntercom
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m tests.fake_intercom", description=__doc__)
+    p = argparse.ArgumentParser(prog="python -m fake_intercom", description=__doc__)
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--scale", default="small", choices=sorted(SCALES))

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.fake_intercom.client import api
+from fake_intercom.client import api
 
 DAY = 86400
 

@@ -1,0 +1,61 @@
+"""``/contacts`` (cursor list), ``POST /contacts/search``, contact details and the per-contact
+tags, companies, segments and notes lists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fake_intercom.data.ids import CONTACT_BASE, parse_hex_id
+from fake_intercom.endpoints.paging import Paging
+from fake_intercom.errors import HTTPError
+
+
+class ContactEndpoints(Paging):
+    def _contact_idx(self, cid: str) -> int:
+        i = parse_hex_id(cid, CONTACT_BASE, self.ds.contacts.count)
+        if i is None:
+            raise HTTPError(404, "not_found", "User Not Found")
+        return i
+
+    def ep_contacts(self, query: dict[str, str], **_: Any) -> tuple[int, Any]:
+        pp = self.per_page(query, 50)
+        idxs, total, page, nxt = self.engine.page(
+            "contacts",
+            None,
+            "id",
+            False,
+            pp,
+            query.get("starting_after") or None,
+            self.workspace_timezone,
+        )
+        return 200, self.cursor_envelope(
+            "contacts", idxs, total, page, pp, nxt, self.ds.contact, "data", "list"
+        )
+
+    def ep_contacts_search(self, body: Any, **_: Any) -> tuple[int, Any]:
+        return self.do_search("contacts", body, 50, "id", self.ds.contact, "data", "list")
+
+    def ep_contact(self, params: dict[str, str], **_: Any) -> tuple[int, Any]:
+        return 200, self.ds.contact(self._contact_idx(params["id"]), full=True)
+
+    def ep_contact_tags(self, params: dict[str, str], **_: Any) -> tuple[int, Any]:
+        i = self._contact_idx(params["id"])
+        return 200, {"type": "list", "data": self.ds.contact_tags_full(i)}
+
+    def ep_contact_companies(
+        self, params: dict[str, str], query: dict[str, str], base: str, path: str, **_: Any
+    ) -> tuple[int, Any]:
+        i = self._contact_idx(params["id"])
+        out = self.paged(self.ds.contact_company_idx(i), query, 15, base, path)
+        out["data"] = [self.ds.company(c) for c in out["data"]]
+        return 200, out
+
+    def ep_contact_segments(self, params: dict[str, str], **_: Any) -> tuple[int, Any]:
+        i = self._contact_idx(params["id"])
+        return 200, {"type": "list", "data": [dict(s) for s in self.ds.contact_segment_ids(i)]}
+
+    def ep_contact_notes(
+        self, params: dict[str, str], query: dict[str, str], base: str, path: str, **_: Any
+    ) -> tuple[int, Any]:
+        self._contact_idx(params["id"])
+        return 200, self.paged([], query, 50, base, path)

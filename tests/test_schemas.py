@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_DIR = ROOT / "schemas"
 STITCH_FIELDS_FILE = ROOT / "tests" / "data" / "stitch_schema_fields.json"
 STITCH_SCHEMA_DIR = ROOT / ".venvs/stitch-tap/lib/python3.11/site-packages/tap_intercom/schemas"
-#: Intercom's OpenAPI 2.14 description (MIT, vendored with its licence next to it).
-OPENAPI_FILE = ROOT / "tests" / "data" / "intercom-openapi-2.14.yaml"
+#: Intercom's OpenAPI 2.14 description (MIT), read from `shared/` beside the checkout.
+OPENAPI_FILE = ROOT.parent / "shared" / "reference" / "intercom-openapi-2.14.yaml"
 
 STITCH_STREAMS = [
     "admins",
@@ -451,6 +451,9 @@ OPENAPI_TYPE_OVERRIDES = {
 def openapi() -> dict[str, Any]:
     import yaml
 
+    if not OPENAPI_FILE.is_file():
+        msg = f"Intercom's OpenAPI description is missing: expected {OPENAPI_FILE}"
+        raise FileNotFoundError(msg)
     return yaml.safe_load(OPENAPI_FILE.read_text())["components"]["schemas"]
 
 

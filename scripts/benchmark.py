@@ -3,7 +3,8 @@
 One run starts the fake (given scale, latency and rate limit), discovers a catalog with each
 tap, selects the requested streams and then runs the taps alternately for several rounds.
 Per tap it prints the median wall time, records/s, requests, 429s, peak RSS of the process
-tree, the ratio to the other tap and the wall time against the physical lower bound::
+tree, peak disk use in TMPDIR (each run gets a fresh, empty one), the ratio to the other tap
+and the wall time against the physical lower bound::
 
     lower bound = max(requests / allowed rate,
                       longest chain of dependent page requests of one endpoint * latency)
@@ -26,6 +27,7 @@ import argparse
 import contextlib
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -52,6 +54,9 @@ START_DATE = "2000-01-01T00:00:00Z"
 STITCH_STREAMS = STITCH_STREAM_NAMES
 TAPS = ("ours", "stitch")
 WINDOW_SECONDS = 10
+#: How often the poller samples RSS, and TMPDIR (a directory walk plus the open files).
+RSS_POLL_SECONDS = 0.05
+TMPDIR_POLL_SECONDS = 0.2
 
 
 # --------------------------------------------------------------------------- the fake
@@ -177,39 +182,52 @@ class TapSetup:
         self.catalog.write_text(json.dumps(catalog))
 
     def run(self, timeout: float) -> dict[str, t.Any]:
-        """One timed sync; returns wall time, records and peak RSS of the process tree."""
-        with self.stdout.open("wb") as out, self.stderr.open("wb") as err:
-            started = time.perf_counter()
-            proc = subprocess.Popen(
-                [*self.cmd, "--config", str(self.config), "--catalog", str(self.catalog)],
-                env=self.env,
-                stdout=out,
-                stderr=err,
-            )
-            peak = RssPoller(proc.pid)
-            peak.start()
-            try:
-                returncode = proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-                returncode = -9
-            wall = time.perf_counter() - started
-            peak.stop()
+        """One timed sync with a fresh, empty TMPDIR; returns wall time, records and the
+        peak RSS and TMPDIR use of the process tree."""
+        tmpdir = Path(tempfile.mkdtemp(prefix=f"{self.name}-tmp-", dir=self.stdout.parent))
+        try:
+            with self.stdout.open("wb") as out, self.stderr.open("wb") as err:
+                started = time.perf_counter()
+                proc = subprocess.Popen(
+                    [*self.cmd, "--config", str(self.config), "--catalog", str(self.catalog)],
+                    env={**self.env, "TMPDIR": str(tmpdir)},
+                    stdout=out,
+                    stderr=err,
+                )
+                peak = PeakPoller(proc.pid, tmpdir)
+                peak.start()
+                try:
+                    returncode = proc.wait(timeout)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+                    returncode = -9
+                wall = time.perf_counter() - started
+                peak.stop()
+        finally:
+            shutil.rmtree(tmpdir, ignore_errors=True)
         if returncode != 0:
             tail = self.stderr.read_text(errors="replace")[-2000:]
             msg = f"{self.name} exited {returncode} after {wall:.1f}s:\n{tail}"
             raise RuntimeError(msg)
-        return {"wall_s": wall, "records": count_records(self.stdout), "peak_rss_mb": peak.mb}
+        return {
+            "wall_s": wall,
+            "records": count_records(self.stdout),
+            "peak_rss_mb": peak.rss_mb,
+            "peak_tmpdir_mb": peak.tmpdir_mb,
+        }
 
 
-class RssPoller(threading.Thread):
-    """Peak resident memory of a process and all its descendants, polled every 50 ms."""
+class PeakPoller(threading.Thread):
+    """Peak resident memory of a process and all its descendants (polled every 50 ms) and
+    peak bytes in their TMPDIR (every 0.2 s; see `tmpdir_bytes`)."""
 
-    def __init__(self, pid: int) -> None:
+    def __init__(self, pid: int, tmpdir: Path) -> None:
         super().__init__(daemon=True)
         self.pid = pid
-        self.peak = 0
+        self.tmpdir = tmpdir
+        self.peak_rss = 0
+        self.peak_tmpdir = 0
         self._done = threading.Event()
 
     def run(self) -> None:
@@ -217,6 +235,7 @@ class RssPoller(threading.Thread):
             root = psutil.Process(self.pid)
         except psutil.Error:
             return
+        next_tmpdir_sample = 0.0
         while not self._done.is_set():
             total = 0
             try:
@@ -226,16 +245,47 @@ class RssPoller(threading.Thread):
             for proc in procs:
                 with contextlib.suppress(psutil.Error):
                     total += proc.memory_info().rss
-            self.peak = max(self.peak, total)
-            self._done.wait(0.05)
+            self.peak_rss = max(self.peak_rss, total)
+            if time.monotonic() >= next_tmpdir_sample:
+                used = tmpdir_bytes(self.tmpdir, [proc.pid for proc in procs])
+                self.peak_tmpdir = max(self.peak_tmpdir, used)
+                next_tmpdir_sample = time.monotonic() + TMPDIR_POLL_SECONDS
+            self._done.wait(RSS_POLL_SECONDS)
 
     def stop(self) -> None:
         self._done.set()
         self.join()
 
     @property
-    def mb(self) -> float:
-        return self.peak / 2**20
+    def rss_mb(self) -> float:
+        return self.peak_rss / 2**20
+
+    @property
+    def tmpdir_mb(self) -> float:
+        return self.peak_tmpdir / 2**20
+
+
+def tmpdir_bytes(directory: Path, pids: t.Iterable[int]) -> int:
+    """Bytes in the files under `directory`, plus the unlinked ones there that `pids` still
+    hold open: the tap's spools are anonymous temporary files, which no directory listing
+    shows (Linux: read through /proc/<pid>/fd; elsewhere only the listing counts)."""
+    total = 0
+    for path in directory.rglob("*"):
+        with contextlib.suppress(OSError):
+            if path.is_file():
+                total += path.stat().st_size
+    prefix = f"{os.path.realpath(directory)}/"
+    for pid in pids:
+        try:
+            fds = list(Path(f"/proc/{pid}/fd").iterdir())
+        except OSError:
+            continue
+        for fd in fds:
+            with contextlib.suppress(OSError):
+                target = str(fd.readlink())
+                if target.startswith(prefix) and target.endswith(" (deleted)"):
+                    total += fd.stat().st_size  # the open file itself, though unlinked
+    return total
 
 
 def count_records(path: Path) -> dict[str, int]:
@@ -303,6 +353,8 @@ def summarize(name: str, runs: list[dict], args: argparse.Namespace) -> dict[str
         "max_in_flight": max(r["max_in_flight"] for r in runs),
         "peak_rss_mb": round(max(r["peak_rss_mb"] for r in runs), 1),
         "median_peak_rss_mb": round(statistics.median(r["peak_rss_mb"] for r in runs), 1),
+        "peak_tmpdir_mb": round(max(r["peak_tmpdir_mb"] for r in runs), 1),
+        "median_peak_tmpdir_mb": round(statistics.median(r["peak_tmpdir_mb"] for r in runs), 1),
         "longest_chain": chain,
         "longest_chain_endpoint": runs[-1]["chain_endpoint"],
         "lower_bound_s": round(bound["bound_s"], 3),
@@ -383,7 +435,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(
                     f"round {round_no + 1} {name}: {run['wall_s']:.2f}s "
                     f"{sum(run['records'].values())} records {run['requests']} requests "
-                    f"{run['responses_429']} x429 peak RSS {run['peak_rss_mb']:.0f} MB",
+                    f"{run['responses_429']} x429 peak RSS {run['peak_rss_mb']:.0f} MB "
+                    f"peak TMPDIR {run['peak_tmpdir_mb']:.1f} MB",
                     file=sys.stderr,
                     flush=True,
                 )
@@ -435,7 +488,7 @@ def print_table(report: dict) -> None:
     )
     header = (
         f"{'tap':<7} {'rounds':>6} {'median s':>9} {'rec/s':>9} {'requests':>9} {'429s':>6} "
-        f"{'peak MB':>8} {'vs other':>9} {'bound s':>8} {'/bound':>7}"
+        f"{'peak MB':>8} {'TMPDIR MB':>9} {'vs other':>9} {'bound s':>8} {'/bound':>7}"
     )
     print(header)
     print("-" * len(header))
@@ -445,9 +498,11 @@ def print_table(report: dict) -> None:
         print(
             f"{r['tap']:<7} {r['rounds']:>6} {r['median_wall_s']:>9.2f} "
             f"{r['records_per_s'] or 0:>9.1f} {r['requests']:>9} {r['responses_429']:>6} "
-            f"{r['peak_rss_mb']:>8.1f} {vs:>9} {r['lower_bound_s']:>8.2f} {over:>7}"
+            f"{r['peak_rss_mb']:>8.1f} {r['peak_tmpdir_mb']:>9.1f} {vs:>9} "
+            f"{r['lower_bound_s']:>8.2f} {over:>7}"
         )
     print(
+        "peak MB = peak RSS, TMPDIR MB = peak disk use in TMPDIR (MiB); "
         "vs other = the other tap's median wall time / this tap's (>1 = faster); "
         "bound = max(requests / allowed rate, longest page chain x latency)"
     )

@@ -6,7 +6,7 @@ selected top-level streams in parallel lets those chains overlap with the rate-b
 conversation details, which is what brings a full sync near the API's ceiling.
 
 Every stream (with its children) syncs on its own thread and writes its Singer messages into
-a `StreamSpool`: a temporary file (so a waiting stream costs disk, not memory). The main
+a `StreamSpool`: temporary files (so a waiting stream costs disk, not memory). The main
 thread replays the spools strictly in stream order - the head stream live, as it is produced -
 so stdout carries exactly the messages, in exactly the order, of a sequential run, and only
 the main thread writes. STATE is composed on the main thread too: a stream's STATE carries a
@@ -15,6 +15,23 @@ mentions a bookmark whose records are not yet on stdout.
 
 If a stream fails, the streams before it are still written completely, then its partial
 output, then its error is raised - the same output as a sequential run that stops there.
+
+A waiting stream's spool is capped (SPOOL_CAP_BYTES of disk): at the cap, its thread pauses
+until the replay reaches it and frees what it has read, so TMPDIR holds at most about
+(parallel streams - 1) x the cap, whatever the data size. Pausing cannot deadlock:
+
+- Streams take their slots in stream order (stream i + 1 only asks for a slot once stream i
+  holds one), so the streams that have started are always a prefix of the list.
+- The replay is at the head: the first stream not completely written. Every stream before
+  it has finished and given its slot back. If the head has not started, it is the next one
+  to take a slot, and all slots are free; once started, its spool is read as it is written,
+  so whenever it pauses the reader frees its disk and wakes it.
+- A paused stream waits for the reader only: it pauses in `flush`, called when the stream
+  writes a message (outside any request or lock another stream could need), and the slot
+  it keeps can only hold back streams after it, never the head, which started before it.
+So the head always progresses; when it finishes, the next stream becomes the head.
+If the run is aborted (a failure, a stop request), closing the spools wakes the paused
+streams; their further output is dropped, and their next request is refused.
 """
 
 from __future__ import annotations
@@ -25,6 +42,7 @@ import tempfile
 import threading
 import time
 import typing as t
+from collections import deque
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -36,6 +54,10 @@ STATE_MARKER = "\x00"
 FLUSH_BYTES = 256 * 1024
 #: The main thread replays a spool in pieces of about this size.
 READ_BYTES = 1024 * 1024
+#: Disk one spool may hold; at this much, its stream pauses until the replay catches up.
+SPOOL_CAP_BYTES = 256 * 2**20
+#: A spool is written as files of about this size, each deleted once replayed.
+SEGMENT_BYTES = 16 * 2**20
 #: After a failure, how long to let the other streams notice the stop (their next request is
 #: refused) before the error is raised, so their last log lines come before the error line.
 ABORT_JOIN_SECONDS = 15.0
@@ -79,21 +101,60 @@ def merge_bookmarks(
             bookmarks.pop(name, None)
 
 
-class StreamSpool:
-    """One stream's output: appended by its sync thread, read in order by the main thread."""
+class _Segment:
+    """One file of a spool: holds the bytes from logical offset `start` on, whole flushes."""
 
-    def __init__(self, name: str, owned_names: Sequence[str]) -> None:
+    def __init__(self, file: t.BinaryIO, start: int) -> None:
+        self.file = file
+        self.start = start
+        self.length = 0
+
+    @property
+    def end(self) -> int:
+        return self.start + self.length
+
+
+class StreamSpool:
+    """One stream's output: appended by its sync thread, read in order by the main thread.
+
+    The bytes live in a sequence of anonymous temporary files (segments) of about
+    `segment_bytes` each; a segment is closed - its disk space freed - as soon as the reader
+    has read all of it, also the one being written (the writer then starts a new one). So
+    the disk a spool holds is what is unread plus the read part of the segment being read.
+    When that would pass `cap_bytes`, `flush` waits until the reader has freed enough (see
+    the module docstring for why this cannot deadlock) or the spool is closed.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        owned_names: Sequence[str],
+        *,
+        cap_bytes: int = SPOOL_CAP_BYTES,
+        segment_bytes: int = SEGMENT_BYTES,
+        directory: str | None = None,
+    ) -> None:
         self.name = name
         #: The stream and its descendants: the bookmarks this stream's STATE may change.
         self.owned_names = tuple(owned_names)
-        self._file = tempfile.TemporaryFile(prefix=f"tap-intercom-{name}-")  # noqa: SIM115
-        self._file_lock = threading.Lock()
+        self._cap = cap_bytes
+        self._segment_bytes = segment_bytes
+        self._directory = directory
         self._pending: list[str] = []
         self._pending_size = 0
+        #: Guards everything below, the segment files included (both threads seek them).
         self._cond = threading.Condition()
-        self._size = 0
+        self._segments: deque[_Segment] = deque()
+        self._held = 0  # bytes in open segments: what this spool holds on disk
+        self._size = 0  # bytes written so far
+        self._read_offset = 0  # bytes read so far
         self._done = False
+        self._closed = False
         self.error: BaseException | None = None
+        #: Set while the owning thread waits in `flush` for the reader to free disk.
+        self.paused = threading.Event()
+        #: How many times the owning thread has waited so.
+        self.pauses = 0
 
     # --- the owning (sync) thread ------------------------------------------------------
 
@@ -111,19 +172,40 @@ class StreamSpool:
         self.flush()
 
     def flush(self) -> None:
+        """Hand the buffered lines to the file, first waiting while the spool is full.
+
+        (Full: it holds something and this flush would take it past the cap; a spool holding
+        nothing always takes a flush, so a flush larger than the cap cannot wait forever.)
+        """
         if not self._pending:
             return
         data = "".join(self._pending).encode()
         self._pending, self._pending_size = [], 0
-        with self._file_lock:
-            if self._file.closed:
-                return  # the run was aborted and nobody reads this spool any more
-            self._file.seek(0, 2)
-            self._file.write(data)
-            self._file.flush()
         with self._cond:
+            if self._held and self._held + len(data) > self._cap and not self._closed:
+                self.pauses += 1
+                self.paused.set()
+                while self._held and self._held + len(data) > self._cap and not self._closed:
+                    self._cond.wait()
+                self.paused.clear()
+            if self._closed:
+                return  # the run was aborted and nobody reads this spool any more
+            segment = self._segment_to_write()
+            segment.file.seek(0, 2)  # the reader may have moved the position
+            segment.file.write(data)
+            segment.file.flush()
+            segment.length += len(data)
+            self._held += len(data)
             self._size += len(data)
             self._cond.notify_all()
+
+    def _segment_to_write(self) -> _Segment:
+        if not self._segments or self._segments[-1].length >= self._segment_bytes:
+            file = tempfile.TemporaryFile(  # noqa: SIM115 - closed when read or by close()
+                prefix=f"tap-intercom-{self.name}-", dir=self._directory
+            )
+            self._segments.append(_Segment(file, self._size))
+        return self._segments[-1]
 
     def finish(self, error: BaseException | None) -> None:
         try:
@@ -138,50 +220,63 @@ class StreamSpool:
 
     def chunks(self, stop: threading.Event) -> Iterator[str]:
         """Everything written so far and until `finish`, as it arrives, in pieces of whole
-        lines of about READ_BYTES (a stream that waited may have spooled gigabytes).
+        lines of about READ_BYTES (a stream that waited may have spooled up to the cap).
 
         Raises StopRequestedError before a piece once `stop` is set.
         """
-        offset = 0
         while True:
             with self._cond:
-                while self._size == offset and not self._done and not stop.is_set():
+                while self._size == self._read_offset and not self._done and not stop.is_set():
                     self._cond.wait(STOP_POLL_SECONDS)
-                end, done = self._size, self._done
-            if stop.is_set():
-                raise StopRequestedError
-            if end > offset:
-                data = self._read_lines(offset, end)
-                offset += len(data)
-                yield data.decode()
-            elif done:
-                return
+                if stop.is_set():
+                    raise StopRequestedError
+                if self._size == self._read_offset:
+                    return  # done, and all read
+                data = self._read_lines()
+            yield data.decode()
 
-    def _read_lines(self, offset: int, end: int) -> bytes:
-        """Whole lines from `offset`: about READ_BYTES, more only to finish a long line.
-        (Everything up to `end` is whole lines: the owner only flushes whole lines.)"""
-        with self._file_lock:
-            self._file.seek(offset)
-            data = self._file.read(min(end - offset, READ_BYTES))
-            while not data.endswith(b"\n"):
-                cut = data.rfind(b"\n") + 1
-                if cut:
-                    return data[:cut]
-                more = self._file.read(min(end - offset - len(data), READ_BYTES))
-                if not more:
-                    msg = f"spool of {self.name} ends inside a line"
-                    raise RuntimeError(msg)
-                data += more
+    def _read_lines(self) -> bytes:
+        """Whole lines from the read offset: about READ_BYTES, more only to finish a long
+        line; frees the segment once all of it is read. Caller holds the lock and has
+        checked that something is unread. (A segment holds whole lines: the owner only
+        flushes whole lines, and a flush goes into one segment.)"""
+        segment = self._segments[0]
+        position = self._read_offset - segment.start
+        left = segment.length - position
+        segment.file.seek(position)
+        data = segment.file.read(min(left, READ_BYTES))
+        while not data.endswith(b"\n"):
+            cut = data.rfind(b"\n") + 1
+            if cut:
+                data = data[:cut]
+                break
+            more = segment.file.read(min(left - len(data), READ_BYTES))
+            if not more:
+                msg = f"spool of {self.name} ends inside a line"
+                raise RuntimeError(msg)
+            data += more
+        self._read_offset += len(data)
+        if self._read_offset == segment.end:
+            self._segments.popleft()
+            segment.file.close()
+            self._held -= segment.length
+            self._cond.notify_all()  # a paused owner may go on
         return data
 
     def close(self) -> None:
-        with self._file_lock:
-            self._file.close()
+        """Free the disk and let a paused owner return (its further output is dropped)."""
+        with self._cond:
+            self._closed = True
+            while self._segments:
+                self._segments.popleft().file.close()
+            self._held = 0
+            self._cond.notify_all()
 
 
 class ParallelStreamSync:
     """Runs `sync_one(stream)` for each stream on its own thread (at most `max_parallel` at a
-    time, started in order) and replays their spools in order on the calling thread."""
+    time, taking their slots in stream order) and replays their spools in order on the
+    calling thread."""
 
     def __init__(
         self,
@@ -195,6 +290,8 @@ class ParallelStreamSync:
         emitted_state: dict[str, t.Any],
         max_parallel: int,
         on_abort: Callable[[], None],
+        spool_cap_bytes: int = SPOOL_CAP_BYTES,
+        spool_segment_bytes: int = SEGMENT_BYTES,
     ) -> None:
         self._streams = list(streams)
         self._sync_one = sync_one
@@ -205,7 +302,14 @@ class ParallelStreamSync:
         #: The state matching what is on stdout so far (what a termination may write).
         self.emitted_state = emitted_state
         self._slots = threading.BoundedSemaphore(max(1, max_parallel))
-        self._spools = [StreamSpool(s.name, owned_names(s)) for s in self._streams]
+        self._spools = [
+            StreamSpool(
+                s.name, owned_names(s), cap_bytes=spool_cap_bytes, segment_bytes=spool_segment_bytes
+            )
+            for s in self._streams
+        ]
+        #: Set when stream i holds its slot: stream i + 1 only asks for one after that.
+        self._slot_taken = [threading.Event() for _ in self._streams]
         #: The stream whose error ended the run (the first failed one in stream order).
         self.failed_stream: str | None = None
         self._stop = threading.Event()
@@ -221,11 +325,11 @@ class ParallelStreamSync:
         threads = [
             threading.Thread(
                 target=self._run_stream,
-                args=(stream, spool),
+                args=(index, stream, spool),
                 name=f"stream-{stream.name}",
                 daemon=True,
             )
-            for stream, spool in zip(self._streams, self._spools, strict=True)
+            for index, (stream, spool) in enumerate(zip(self._streams, self._spools, strict=True))
         ]
         for thread in threads:
             thread.start()
@@ -238,6 +342,8 @@ class ParallelStreamSync:
                     raise spool.error
         except BaseException:
             self._on_abort()
+            for spool in self._spools:
+                spool.close()  # wakes the paused streams: nothing of theirs is written now
             deadline = time.monotonic() + ABORT_JOIN_SECONDS
             for thread in threads:
                 thread.join(max(0.0, deadline - time.monotonic()))
@@ -247,8 +353,11 @@ class ParallelStreamSync:
             for spool in self._spools:
                 spool.close()
 
-    def _run_stream(self, stream: t.Any, spool: StreamSpool) -> None:
+    def _run_stream(self, index: int, stream: t.Any, spool: StreamSpool) -> None:
+        if index:
+            self._slot_taken[index - 1].wait()
         with self._slots:
+            self._slot_taken[index].set()
             _current.spool = spool
             error: BaseException | None = None
             try:

@@ -132,11 +132,18 @@ def ensure_stitch_venv() -> None:
 class TapSetup:
     """How to invoke one tap: command, config and catalog files, environment."""
 
-    def __init__(self, name: str, workdir: Path, fake: Fake, concurrency: int | None) -> None:
+    def __init__(
+        self,
+        name: str,
+        workdir: Path,
+        fake: Fake,
+        concurrency: int | None,
+        executable: Path = OUR_TAP,
+    ) -> None:
         self.name = name
         self.env = dict(os.environ)
-        if name == "ours":
-            self.cmd = [str(OUR_TAP)]
+        if name in {"ours", "before"}:
+            self.cmd = [str(executable)]
             config: dict[str, t.Any] = {
                 "access_token": TOKEN,
                 "api_url": fake.url,
@@ -381,6 +388,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--stitch-rounds", type=int, default=None, help="rounds for Stitch's tap (default --rounds)"
     )
     p.add_argument("--taps", default="both", choices=("ours", "stitch", "both"))
+    p.add_argument(
+        "--before-tap",
+        type=Path,
+        default=None,
+        help="another build's tap-intercom executable (e.g. an older checkout's .venv/bin/"
+        "tap-intercom), run as 'before' alternately with ours, same settings",
+    )
     p.add_argument("--streams", default="all", help="'all' (Stitch's eleven) or a comma list")
     p.add_argument("--concurrency", type=int, default=None, help="our tap's `concurrency`")
     p.add_argument("--timeout", type=float, default=3600.0, help="seconds per run")
@@ -400,6 +414,8 @@ def main(argv: list[str] | None = None) -> int:
         else [s.strip() for s in args.streams.split(",") if s.strip()]
     )
     taps = list(TAPS) if args.taps == "both" else [args.taps]
+    if args.before_tap is not None:
+        taps.insert(0, "before")
     if "stitch" in taps:
         ensure_stitch_venv()
     per_10s = (
@@ -407,12 +423,25 @@ def main(argv: list[str] | None = None) -> int:
         if args.rate_limit_per_min
         else None
     )
-    rounds = {"ours": args.rounds, "stitch": args.stitch_rounds or args.rounds}
+    rounds = {
+        "ours": args.rounds,
+        "before": args.rounds,
+        "stitch": args.stitch_rounds or args.rounds,
+    }
     workdir = Path(tempfile.mkdtemp(prefix="tap-intercom-bench-"))
     fake = Fake(args.scale, args.seed, args.latency_ms, per_10s)
     results: dict[str, list[dict]] = {name: [] for name in taps}
     try:
-        setups = {name: TapSetup(name, workdir, fake, args.concurrency) for name in taps}
+        setups = {
+            name: TapSetup(
+                name,
+                workdir,
+                fake,
+                args.concurrency,
+                executable=args.before_tap if name == "before" else OUR_TAP,
+            )
+            for name in taps
+        }
         for setup in setups.values():
             setup.discover(streams)
         for round_no in range(max(rounds[name] for name in taps)):
@@ -450,7 +479,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"work directory kept: {workdir}", file=sys.stderr)
 
     summary = {name: summarize(name, runs, args) for name, runs in results.items()}
-    if len(summary) == 2:
+    if "before" in summary and "ours" in summary:
+        before, ours = summary["before"], summary["ours"]
+        ours["speedup_vs_before"] = round(before["median_wall_s"] / ours["median_wall_s"], 2)
+    if "ours" in summary and "stitch" in summary:
         ours, stitch = summary["ours"], summary["stitch"]
         ours["speedup_vs_other"] = round(stitch["median_wall_s"] / ours["median_wall_s"], 2)
         stitch["speedup_vs_other"] = round(ours["median_wall_s"] / stitch["median_wall_s"], 2)
@@ -494,6 +526,8 @@ def print_table(report: dict) -> None:
     print("-" * len(header))
     for r in report["taps"].values():
         vs = f"{r['speedup_vs_other']:.2f}x" if "speedup_vs_other" in r else "-"
+        if "speedup_vs_before" in r:
+            vs = f"{r['speedup_vs_before']:.2f}x bef"
         over = f"{r['wall_over_bound']:.2f}x" if r["wall_over_bound"] else "-"
         print(
             f"{r['tap']:<7} {r['rounds']:>6} {r['median_wall_s']:>9.2f} "
@@ -503,7 +537,8 @@ def print_table(report: dict) -> None:
         )
     print(
         "peak MB = peak RSS, TMPDIR MB = peak disk use in TMPDIR (MiB); "
-        "vs other = the other tap's median wall time / this tap's (>1 = faster); "
+        "vs other = the other tap's median wall time / this tap's (>1 = faster; 'bef' = "
+        "against --before-tap); "
         "bound = max(requests / allowed rate, longest page chain x latency)"
     )
 

@@ -16,16 +16,18 @@ mentions a bookmark whose records are not yet on stdout.
 If a stream fails, the streams before it are still written completely, then its partial
 output, then its error is raised - the same output as a sequential run that stops there.
 
-A waiting stream's spool is capped (SPOOL_CAP_BYTES of disk): at the cap, its thread pauses
-until the replay reaches it and frees what it has read, so TMPDIR holds at most about
-(parallel streams - 1) x the cap, whatever the data size. Pausing cannot deadlock:
+The spools of a run share a disk budget (SPOOL_CAP_BYTES): when a flush would take them
+past it, the writing stream's thread pauses until the replay frees what it has read, so
+TMPDIR holds about the cap (plus one flush) whatever the data size. The stream being
+replayed pauses only while it holds unread bytes of its own; a waiting stream while any
+spool holds some. Pausing cannot deadlock:
 
 - Streams take their slots in stream order (stream i + 1 only asks for a slot once stream i
   holds one), so the streams that have started are always a prefix of the list.
 - The replay is at the head: the first stream not completely written. Every stream before
   it has finished and given its slot back. If the head has not started, it is the next one
-  to take a slot, and all slots are free; once started, its spool is read as it is written,
-  so whenever it pauses the reader frees its disk and wakes it.
+  to take a slot, and all slots are free. Once started, its spool is read as it is written:
+  whenever it pauses it holds unread bytes, which the reader reads and frees, waking it.
 - A paused stream waits for the reader only: it pauses in `flush`, called when the stream
   writes a message (outside any request or lock another stream could need), and the slot
   it keeps can only hold back streams after it, never the head, which started before it.
@@ -54,7 +56,7 @@ STATE_MARKER = "\x00"
 FLUSH_BYTES = 256 * 1024
 #: The main thread replays a spool in pieces of about this size.
 READ_BYTES = 1024 * 1024
-#: Disk one spool may hold; at this much, its stream pauses until the replay catches up.
+#: Disk the spools of a run may hold together; at this much, waiting streams pause.
 SPOOL_CAP_BYTES = 256 * 2**20
 #: A spool is written as files of about this size, each deleted once replayed.
 SEGMENT_BYTES = 16 * 2**20
@@ -101,6 +103,16 @@ def merge_bookmarks(
             bookmarks.pop(name, None)
 
 
+class SpoolBudget:
+    """The disk the spools of one run may hold together, and the lock they share (so a
+    paused stream sees any spool's disk being freed)."""
+
+    def __init__(self, cap_bytes: int) -> None:
+        self.cap_bytes = cap_bytes
+        self.held = 0
+        self.cond = threading.Condition()
+
+
 class _Segment:
     """One file of a spool: holds the bytes from logical offset `start` on, whole flushes."""
 
@@ -121,8 +133,10 @@ class StreamSpool:
     `segment_bytes` each; a segment is closed - its disk space freed - as soon as the reader
     has read all of it, also the one being written (the writer then starts a new one). So
     the disk a spool holds is what is unread plus the read part of the segment being read.
-    When that would pass `cap_bytes`, `flush` waits until the reader has freed enough (see
-    the module docstring for why this cannot deadlock) or the spool is closed.
+    When that would take the `budget` (shared by the spools of a run; by default this
+    spool's own, of `cap_bytes`) past its cap, `flush` waits until the reader has freed
+    enough or the spool is closed (see `_must_wait`, and the module docstring for why this
+    cannot deadlock).
     """
 
     def __init__(
@@ -133,23 +147,25 @@ class StreamSpool:
         cap_bytes: int = SPOOL_CAP_BYTES,
         segment_bytes: int = SEGMENT_BYTES,
         directory: str | None = None,
+        budget: SpoolBudget | None = None,
     ) -> None:
         self.name = name
         #: The stream and its descendants: the bookmarks this stream's STATE may change.
         self.owned_names = tuple(owned_names)
-        self._cap = cap_bytes
+        self._budget = budget if budget is not None else SpoolBudget(cap_bytes)
         self._segment_bytes = segment_bytes
         self._directory = directory
         self._pending: list[str] = []
         self._pending_size = 0
         #: Guards everything below, the segment files included (both threads seek them).
-        self._cond = threading.Condition()
+        self._cond = self._budget.cond
         self._segments: deque[_Segment] = deque()
         self._held = 0  # bytes in open segments: what this spool holds on disk
         self._size = 0  # bytes written so far
         self._read_offset = 0  # bytes read so far
         self._done = False
         self._closed = False
+        self._reading = False  # the main thread replays this spool (it is the head)
         self.error: BaseException | None = None
         #: Set while the owning thread waits in `flush` for the reader to free disk.
         self.paused = threading.Event()
@@ -172,20 +188,16 @@ class StreamSpool:
         self.flush()
 
     def flush(self) -> None:
-        """Hand the buffered lines to the file, first waiting while the spool is full.
-
-        (Full: it holds something and this flush would take it past the cap; a spool holding
-        nothing always takes a flush, so a flush larger than the cap cannot wait forever.)
-        """
+        """Hand the buffered lines to the file, first waiting while the budget is spent."""
         if not self._pending:
             return
         data = "".join(self._pending).encode()
         self._pending, self._pending_size = [], 0
         with self._cond:
-            if self._held and self._held + len(data) > self._cap and not self._closed:
+            if self._must_wait(len(data)):
                 self.pauses += 1
                 self.paused.set()
-                while self._held and self._held + len(data) > self._cap and not self._closed:
+                while self._must_wait(len(data)):
                     self._cond.wait()
                 self.paused.clear()
             if self._closed:
@@ -196,8 +208,18 @@ class StreamSpool:
             segment.file.flush()
             segment.length += len(data)
             self._held += len(data)
+            self._budget.held += len(data)
             self._size += len(data)
             self._cond.notify_all()
+
+    def _must_wait(self, size: int) -> bool:
+        """Whether a flush of `size` bytes must wait: it would take the budget past its cap,
+        and waiting can free something - the spool being replayed waits for its own bytes
+        to be read only (the reader is on them); a waiting one while any spool holds some.
+        So a flush larger than the cap goes through once everything was read."""
+        if self._closed or self._budget.held + size <= self._budget.cap_bytes:
+            return False
+        return self._held > 0 if self._reading else self._budget.held > 0
 
     def _segment_to_write(self) -> _Segment:
         if not self._segments or self._segments[-1].length >= self._segment_bytes:
@@ -224,6 +246,9 @@ class StreamSpool:
 
         Raises StopRequestedError before a piece once `stop` is set.
         """
+        with self._cond:
+            self._reading = True
+            self._cond.notify_all()  # a paused owner now waits for its own bytes only
         while True:
             with self._cond:
                 while self._size == self._read_offset and not self._done and not stop.is_set():
@@ -260,7 +285,8 @@ class StreamSpool:
             self._segments.popleft()
             segment.file.close()
             self._held -= segment.length
-            self._cond.notify_all()  # a paused owner may go on
+            self._budget.held -= segment.length
+            self._cond.notify_all()  # paused owners may go on
         return data
 
     def close(self) -> None:
@@ -269,6 +295,7 @@ class StreamSpool:
             self._closed = True
             while self._segments:
                 self._segments.popleft().file.close()
+            self._budget.held -= self._held
             self._held = 0
             self._cond.notify_all()
 
@@ -302,10 +329,9 @@ class ParallelStreamSync:
         #: The state matching what is on stdout so far (what a termination may write).
         self.emitted_state = emitted_state
         self._slots = threading.BoundedSemaphore(max(1, max_parallel))
+        budget = SpoolBudget(spool_cap_bytes)  # all spools together
         self._spools = [
-            StreamSpool(
-                s.name, owned_names(s), cap_bytes=spool_cap_bytes, segment_bytes=spool_segment_bytes
-            )
+            StreamSpool(s.name, owned_names(s), segment_bytes=spool_segment_bytes, budget=budget)
             for s in self._streams
         ]
         #: Set when stream i holds its slot: stream i + 1 only asks for one after that.

@@ -1,4 +1,5 @@
-"""A waiting stream's spool is capped: its thread pauses until the replay frees disk.
+"""Spools are capped (one spool alone, or all spools of a run together): at the cap, a
+stream's thread pauses until the replay frees disk.
 
 Real threads, a tiny cap and small segments. Disk use is measured where it really is: the
 spool's segments are anonymous temporary files, so besides the files in the directory
@@ -197,7 +198,7 @@ def test_a_spool_takes_a_flush_larger_than_the_cap_when_it_holds_nothing():
     spool.close()
 
 
-def test_in_a_parallel_run_a_waiting_stream_holds_at_most_the_cap(tmp_path: Path, monkeypatch):
+def test_in_a_parallel_run_the_spools_together_hold_at_most_the_cap(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     head = make_lines("a", SEGMENT // 2)  # read as it comes: holds well under a segment
     waiting_b, waiting_c = make_lines("b", 10 * CAP), make_lines("c", 10 * CAP)
@@ -213,8 +214,9 @@ def test_in_a_parallel_run_a_waiting_stream_holds_at_most_the_cap(tmp_path: Path
     ]
     run.build(streams).run()
     assert run.lines() == head + waiting_b + waiting_c
-    # b and c both wait at the cap while a is written (a's spool is read as it comes).
-    assert 2 * CAP - 4 * KIB < max(peaks) <= 2 * CAP + SEGMENT
+    # b and c wait, sharing the cap, while a is written; then b is replayed while c waits
+    # (b goes on whenever its own bytes are read, although c holds most of the cap).
+    assert CAP - 2 * KIB < max(peaks) <= CAP + 2 * KIB  # a flush is about 1 KiB here
     assert run.spools["b"].pauses > 0
     assert run.spools["c"].pauses > 0
     assert disk_bytes(tmp_path) == 0

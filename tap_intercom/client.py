@@ -16,6 +16,7 @@ from singer_sdk.helpers.jsonpath import extract_jsonpath
 
 from tap_intercom import __version__
 from tap_intercom.catalog import stitch_metadata
+from tap_intercom.conformer import compile_conformer
 from tap_intercom.dates import epoch_to_datetime, format_datetime, parse_datetime
 from tap_intercom.errors import (
     IntercomAuthError,
@@ -26,7 +27,6 @@ from tap_intercom.errors import (
 from tap_intercom.http import parse_json_body, response_json
 from tap_intercom.pagination import PageLinkPaginator
 from tap_intercom.progress import StreamProgress
-from tap_intercom.records import compile_conformer
 from tap_intercom.settings import (
     DEFAULT_API_VERSION,
     resolve_base_url,

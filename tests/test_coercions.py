@@ -66,6 +66,8 @@ def test_coercion_results(coerce: Callable[[Any], Any], value: object, expected:
         (to_integer, Decimal("1E+4000")),
         (to_number, 1.5),  # numbers already satisfy a number field
         (to_number, "1e"),
+        (to_integer, "1e9999999999999999999"),
+        (to_number, "-1e-9999999999999999999"),
         (to_boolean, 1),
         (to_boolean, "1"),
     ],

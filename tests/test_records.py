@@ -398,11 +398,13 @@ def test_scalar_coercion(types: list[str], value: object, expected: object) -> N
         ([INT], Decimal("NaN")),
         ([INT], "9" * 5000),
         ([INT], "1e99999"),
+        ([INT], "1e9999999999999999999"),  # beyond what Decimal can hold: must not raise
         ([NUM], True),
         ([NUM], "NaN"),
         ([NUM], float("nan")),
         ([NUM], Decimal("Infinity")),
         ([NUM], "1_000"),
+        ([NUM], "1e9999999999999999999"),
         ([BOOL], 1),
         ([BOOL], "yes"),
         ([BOOL], "t"),

@@ -330,12 +330,12 @@ def compile_conformer(
     See the module docstring for the full rules.
     """
     reporter = IssueReporter(on_issue)
-    conform = reporting(_compile(schema, "", reporter), reporter)
+    conform_root = reporting(_compile(schema, "", reporter), reporter)
 
-    def conform_record(record: dict) -> dict:
-        result = conform(record)
+    def conform(record: dict) -> dict:
+        result = conform_root(record)
         if result is record:  # untyped root: still hand back a new container
             return dict(record)
         return result
 
-    return conform_record
+    return conform

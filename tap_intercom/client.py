@@ -15,10 +15,10 @@ from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.helpers.jsonpath import extract_jsonpath
 
 from tap_intercom import __version__, bounds
+from tap_intercom.conformer import compile_conformer
 from tap_intercom.details import DetailPrefetcher
 from tap_intercom.errors import IntercomForbiddenError
 from tap_intercom.pagination import PageLinkPaginator
-from tap_intercom.records import compile_conformer
 from tap_intercom.responses import check_response, error_message, response_json
 from tap_intercom.retry import wait_generator
 from tap_intercom.schemas import discovered_schema

@@ -18,10 +18,12 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 
 import pendulum
+
+from tap_intercom.numeric_text import INTEGER_RE, NUMERIC_RE, decimal_from_text
 
 __all__ = [
     "DATETIME_FORMAT",
@@ -33,7 +35,6 @@ __all__ = [
     "format_datetime",
     "normalize_datetime_string",
     "parse_datetime",
-    "start_of_utc_day",
 ]
 
 #: Output convention for every emitted date-time (strftime notation, for documentation;
@@ -55,14 +56,9 @@ MAX_EPOCH_SECONDS = 253_402_300_799
 
 _SECONDS_PER_DAY = 86_400
 _MICROS_PER_SECOND = 1_000_000
-_EPOCH = pendulum.datetime(1970, 1, 1, tz="UTC")
 _EPOCH_DATE = pendulum.date(1970, 1, 1)
 _UTC = pendulum.UTC
 
-# A plain decimal number: optional sign, digits with an optional fraction, optional
-# exponent. Deliberately stricter than Decimal() (no underscores, NaN or Infinity).
-_NUMERIC_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_INTEGER_RE = re.compile(r"[+-]?\d+")
 # ISO-8601 date-times start with a four-digit year. This rejects time-only strings
 # (pendulum would silently put them on today's date) and durations.
 _ISO_START_RE = re.compile(r"\d{4}")
@@ -145,15 +141,14 @@ def epoch_to_datetime(value: int | float | Decimal | str | None) -> str | None:
         return _decimal_epoch_to_datetime(value, value)
     if isinstance(value, str):
         text = value.strip()
-        if _INTEGER_RE.fullmatch(text) and len(text) <= 30:
+        if INTEGER_RE.fullmatch(text) and len(text) <= 30:
             number = int(text)
             scale = 1_000 if abs(number) >= MILLISECONDS_THRESHOLD else _MICROS_PER_SECOND
             return _format_epoch_micros(number * scale, value)
-        if _NUMERIC_RE.fullmatch(text):
-            try:
-                number_dec = Decimal(text)
-            except InvalidOperation as exc:  # pragma: no cover - regex guarantees syntax
-                raise ValueError(f"{value!r} is not a number") from exc
+        if NUMERIC_RE.fullmatch(text):
+            number_dec = decimal_from_text(text)
+            if number_dec is None:
+                raise ValueError(f"{value!r} is not a number")
             return _decimal_epoch_to_datetime(number_dec, value)
         return normalize_datetime_string(value)
     raise ValueError(f"{value!r} ({type(value).__name__}) is not an epoch timestamp")
@@ -236,12 +231,3 @@ def normalize_datetime_string(value: str) -> str:
 def datetime_to_epoch(dt: _dt.datetime) -> int:
     """Epoch seconds of ``dt`` (naive = UTC), rounded down (floor, also before 1970)."""
     return _to_utc(dt).int_timestamp
-
-
-def start_of_utc_day(epoch: int) -> int:
-    """Epoch seconds of 00:00:00 UTC on the day containing ``epoch`` (seconds)."""
-    if isinstance(epoch, bool) or not isinstance(epoch, int):
-        raise ValueError(f"{epoch!r} is not an integer epoch")
-    if not MIN_EPOCH_SECONDS <= epoch <= MAX_EPOCH_SECONDS:
-        raise _out_of_range(epoch)
-    return _EPOCH.add(seconds=epoch).start_of("day").int_timestamp

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft4Validator
 
+from tap_intercom.conformer import compile_conformer
 from tap_intercom.custom_attributes import custom_attribute_subschema, custom_attributes_schema
-from tap_intercom.records import conform_record
 
 
 def attribute(name: str, data_type: str, **extra: object) -> dict:
@@ -171,7 +171,7 @@ def test_subschemas_are_independent_copies() -> None:
 
 
 def test_schema_drives_the_conformer() -> None:
-    """End to end with records.conform_record: typed values are coerced, dates converted,
+    """End to end with the compiled conformer: typed values are coerced, dates converted,
     unknown attributes kept."""
     schema = {
         "type": ["null", "object"],
@@ -191,7 +191,7 @@ def test_schema_drives_the_conformer() -> None:
             "not_listed_yet": [1, 2],
         }
     }
-    assert conform_record(record, schema) == {
+    assert compile_conformer(schema)(record) == {
         "custom_attributes": {
             "paid_subscriber": True,
             "monthly_spend": 155.5,

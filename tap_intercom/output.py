@@ -19,7 +19,7 @@ import typing as t
 from singer_sdk.io_base import SingerWriter
 from singer_sdk.singerlib import RecordMessage, SchemaMessage, StateMessage
 
-from tap_intercom.parallel_sync import current_spool
+from tap_intercom.spool import current_spool
 from tap_intercom.stitch import to_external_state
 
 if t.TYPE_CHECKING:

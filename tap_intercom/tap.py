@@ -12,12 +12,12 @@ from tap_intercom.errors import ConfigError
 from tap_intercom.input_files import check_catalog_streams, check_config_path, with_catalog_alias
 from tap_intercom.output import IntercomMessageWriter
 from tap_intercom.parallel_streams import parallel_stream_sync
-from tap_intercom.parallel_sync import StopRequestedError
 from tap_intercom.progress import ProgressBoard, QuietRepeatedSdkLines
 from tap_intercom.run import IntercomRun
 from tap_intercom.run_stats import RunStats
 from tap_intercom.sdk_seams import TapSeams
 from tap_intercom.settings import CONFIG_SCHEMA, Settings
+from tap_intercom.spool import StopRequestedError
 from tap_intercom.stitch import (
     drop_stitch_company_segments_bookmark,
     load_external_state,

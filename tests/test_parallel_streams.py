@@ -17,16 +17,16 @@ import typing as t
 
 import pytest
 
-from tap_intercom import parallel_sync
-from tap_intercom.parallel_sync import (
-    ParallelStreamSync,
+from tap_intercom import spool as spool_module
+from tap_intercom.parallel_sync import ParallelStreamSync
+from tap_intercom.rate_limit import GovernorClosedError, RateLimitGovernor
+from tap_intercom.spool import (
     StopRequestedError,
     StreamSpool,
     current_spool,
     merge_bookmarks,
     snapshot_bookmarks,
 )
-from tap_intercom.rate_limit import GovernorClosedError, RateLimitGovernor
 from tests.loss import missing, unexpected
 from tests.singer_run import TAP_EXECUTABLE, base_config, discover, run_tap, select_streams
 
@@ -314,7 +314,7 @@ def test_closing_the_governor_wakes_and_refuses_waiting_requests():
 def test_a_spool_is_replayed_in_bounded_pieces_of_whole_lines(monkeypatch):
     """A stream that waited for its turn may have spooled gigabytes: it is read back in
     pieces of about READ_BYTES, each ending at a line end (a longer line comes whole)."""
-    monkeypatch.setattr(parallel_sync, "READ_BYTES", 100)
+    monkeypatch.setattr(spool_module, "READ_BYTES", 100)
     spool = StreamSpool("contacts", ["contacts"])
     lines = [f'{{"n": {i}, "pad": "{"x" * (i % 37)}"}}' for i in range(500)]
     lines.insert(250, '{"long": "' + "y" * 1000 + '"}')

@@ -18,10 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from tap_intercom import parallel_sync
-from tap_intercom.parallel_sync import (
-    ABORT_JOIN_SECONDS,
-    ParallelStreamSync,
+from tap_intercom import spool as spool_module
+from tap_intercom.parallel_sync import ABORT_JOIN_SECONDS, ParallelStreamSync
+from tap_intercom.spool import (
     StopRequestedError,
     StreamSpool,
     current_spool,
@@ -37,7 +36,7 @@ PROMPT_SECONDS = 5.0
 @pytest.fixture(autouse=True)
 def small_flushes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Flush in pieces well under the cap, as the real flush size is under the real cap."""
-    monkeypatch.setattr(parallel_sync, "FLUSH_BYTES", KIB)
+    monkeypatch.setattr(spool_module, "FLUSH_BYTES", KIB)
 
 
 def disk_bytes(directory: Path) -> int:
@@ -290,7 +289,7 @@ def test_a_stream_that_paused_then_fails_is_written_up_to_its_error(tmp_path, mo
 def test_paused_streams_never_deadlock_the_replay(max_parallel: int, monkeypatch):
     """Every stream writes many times the cap, so the waiting ones pause; with any number of
     slots the run completes (a bounded join: a deadlock fails instead of hanging)."""
-    monkeypatch.setattr(parallel_sync, "FLUSH_BYTES", 256)
+    monkeypatch.setattr(spool_module, "FLUSH_BYTES", 256)
     run = Run()
     outputs = {name: make_lines(name, 16 * 4 * KIB) for name in "abcde"}
     streams = [

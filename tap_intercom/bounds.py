@@ -15,11 +15,11 @@ out-of-order record that the advancing bookmark has already passed.
 from __future__ import annotations
 
 import calendar
-import re
 import typing as t
 from collections.abc import Iterable
 
 from tap_intercom.dates import (
+    CANONICAL_RE,
     MILLISECONDS_THRESHOLD,
     datetime_to_epoch,
     epoch_to_datetime,
@@ -27,9 +27,6 @@ from tap_intercom.dates import (
 )
 
 Epoch = int
-
-#: The tap's own date-time format (`dates.format_datetime`), read without a parser.
-_WRITTEN = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.\d{6}Z")
 
 
 def lower_bound(bookmark: str | None, start_date: str) -> Epoch:
@@ -54,7 +51,7 @@ def epoch_of(value: t.Any) -> Epoch | None:
     epoch seconds; None for anything that is not a time (kept, and reported by conformance)."""
     if type(value) is int and -MILLISECONDS_THRESHOLD < value < MILLISECONDS_THRESHOLD:
         return value
-    if type(value) is str and (match := _WRITTEN.fullmatch(value)):
+    if type(value) is str and (match := CANONICAL_RE.fullmatch(value)):
         year, month, day, hour, minute, second = (int(part) for part in match.groups())
         return calendar.timegm((year, month, day, hour, minute, second, 0, 0, 0))
     try:

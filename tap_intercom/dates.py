@@ -62,7 +62,8 @@ _UTC = pendulum.UTC
 # ISO-8601 date-times start with a four-digit year. This rejects time-only strings
 # (pendulum would silently put them on today's date) and durations.
 _ISO_START_RE = re.compile(r"\d{4}")
-_CANONICAL_RE = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.\d{6}Z")
+#: The tap's own output format (`format_datetime`), with year, month, day, h, m, s as groups.
+CANONICAL_RE = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.\d{6}Z")
 
 _MIN_SECONDS_DEC = Decimal(MIN_EPOCH_SECONDS)
 _MAX_SECONDS_DEC = Decimal(MAX_EPOCH_SECONDS + 1)  # exclusive
@@ -216,7 +217,7 @@ def normalize_datetime_string(value: str) -> str:
     """Parse an ISO-8601 string and re-emit it in :data:`DATETIME_FORMAT` (UTC)."""
     if isinstance(value, str):
         # Fast path: already canonical (the common case for bookmarks and re-read data).
-        match = _CANONICAL_RE.fullmatch(value)
+        match = CANONICAL_RE.fullmatch(value)
         if (
             match is not None
             and int(match[4]) < 24

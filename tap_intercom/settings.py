@@ -31,7 +31,7 @@ DEFAULT_REQUEST_TIMEOUT = 300
 DEFAULT_MAX_RETRIES = 7
 #: Longest single wait between two tries of a request, in seconds.
 DEFAULT_MAX_RETRY_WAIT = 60
-#: Detail requests in flight at once (the smallest value that reaches 10,000/min at 100 ms).
+#: Detail requests in flight at once, for the whole run (see docs/performance.md for its choice).
 DEFAULT_CONCURRENCY = 32
 #: Top-level streams (each with its children) syncing at the same time.
 DEFAULT_PARALLEL_STREAMS = 8
@@ -126,9 +126,10 @@ CONFIG_SCHEMA: dict[str, t.Any] = th.PropertiesList(
         default=DEFAULT_PARALLEL_STREAMS,
         title="Parallel streams",
         description=(
-            "Top-level streams (each with its children) syncing at the same time. Output is "
-            "buffered in temporary files (TMPDIR, at most 256 MB per waiting stream) and "
-            "written in catalog order, identical to a sequential run. 1 = one after another."
+            "Top-level streams (each with its children) syncing at the same time. The output "
+            "of streams waiting for their turn is buffered in temporary files (TMPDIR, at most "
+            "256 MB in all; a stream pauses at the cap) and written in catalog order, "
+            "identical to a sequential run. 1 = one after another."
         ),
     ),
     th.Property(

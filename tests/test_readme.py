@@ -27,8 +27,7 @@ def test_settings_table_matches_about_markdown():
     ).stdout
     block = README[README.index("<!-- settings:start -->") : README.index("<!-- settings:end -->")]
     assert _settings_table(block) == _settings_table(about), (
-        "README settings table is stale: regenerate it from "
-        "`tap-intercom --about --format markdown`"
+        "README settings table is stale: run `.venv/bin/python scripts/sync_settings.py`"
     )
 
 

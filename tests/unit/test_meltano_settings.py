@@ -64,6 +64,7 @@ def test_every_tap_setting_is_declared_in_meltano_yml_as_about_describes_it() ->
     meltano = _meltano_settings()
     for name in TAP_SETTING_NAMES:
         prop, setting = about[name], meltano.get(name)
+        # To fix a failure here: `.venv/bin/python scripts/sync_settings.py`.
         assert setting is not None, f"meltano.yml lacks setting {name!r}"
         assert setting["kind"] == meltano_kind(prop), name
         assert setting.get("value") == prop.get("default"), name

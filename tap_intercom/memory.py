@@ -1,11 +1,14 @@
 """Keep glibc's allocator from growing the tap's memory with its thread count and run length.
 
 Two glibc defaults make peak RSS grow with the size of a sync rather than with what the
-tap holds at once (measured on the fake at `large` scale, see the commit that added this):
+tap holds at once. Still needed with one worker pool for the run: at the fake's `large` scale
+(647,095 records), peak RSS is 94 MB with these settings and 157 MB without them
+(`scripts/benchmark.py --scale large --latency-ms 0 --rate-limit-per-min 0 --taps ours
+--before-tap <a build without configure_malloc>`; docs/performance.md has the run):
 
 - threads get their own malloc arenas (up to 8 per CPU core), and an arena keeps what its
-  thread freed, so each of the `concurrency` detail-prefetch threads, the search lookahead
-  thread and the stream threads grows its own arena to its own high-water mark. Two arenas
+  thread freed, so each of the `concurrency` worker threads, the search lookahead threads
+  and the stream threads grows its own arena to its own high-water mark. Two arenas
   are plenty for threads that mostly wait on the network (the GIL serialises the parsing);
 - the mmap threshold is dynamic: once a large block (a page of search results, a long
   conversation) that was mmap()ed is freed, glibc raises the threshold to that block's

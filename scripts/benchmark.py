@@ -437,7 +437,7 @@ def main(argv: list[str] | None = None) -> int:
                 name,
                 workdir,
                 fake,
-                args.concurrency,
+                args.concurrency if name == "ours" else None,
                 executable=args.before_tap if name == "before" else OUR_TAP,
             )
             for name in taps

@@ -128,10 +128,6 @@ def select_streams(catalog: dict, streams: set[str] | None = None) -> dict:
     return catalog
 
 
-def keys_of(records: list[dict], key_properties: list[str]) -> list[tuple]:
-    return [tuple(str(r.get(k)) for k in key_properties) for r in records]
-
-
 SUMMARY_RE = re.compile(r"requests: ([\d,]+), retries: ([\d,]+)")
 
 

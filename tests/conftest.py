@@ -4,6 +4,9 @@ Fake Intercom API fixtures:
 - ``fake_intercom``: one session-wide server (scale small, seed 1, no faults). Do not change its
   settings from a test; use ``make_fake`` for anything stateful.
 - ``make_fake(**kwargs)``: factory for extra started ``FakeIntercom`` servers, stopped at teardown.
+
+The SDK's standard tests need their fake before collection (`tests/sdk_suite.py`): it is started
+in ``pytest_configure`` and stopped in ``pytest_unconfigure``.
 """
 
 from __future__ import annotations
@@ -12,7 +15,16 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from tests import sdk_suite
 from tests.fake_intercom import FakeIntercom
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    sdk_suite.start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    sdk_suite.stop()
 
 
 @pytest.fixture(scope="session")

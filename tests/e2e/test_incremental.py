@@ -67,7 +67,9 @@ def test_legacy_flat_state_is_read(fake_intercom, full_catalog):
         base_config(fake_intercom.base_url), catalog=catalog, state={"contacts": bookmark}
     )
     assert run.returncode == 0, run.stderr[-3000:]
-    assert all(r["updated_at"] >= bookmark for r in run.records("contacts"))
+    records = run.records("contacts")
+    assert all(r["updated_at"] >= bookmark for r in records)
+    oracle.assert_ground_truth(fake_intercom, "contacts", records, bookmark)
 
 
 @pytest.mark.slow

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft4Validator, FormatChecker
 
+from tap_intercom.streams import REPLICATION_KEYS
 from tests import aux_venvs, oracle
 from tests.fake_intercom import FakeIntercom
 from tests.singer_run import base_config, discover, run_tap, select_streams
@@ -173,6 +174,9 @@ def test_tap_into_target_stitch_import_api(
     assert stitch_api.batches, "target-stitch sent nothing"
 
     received: dict[str, list[dict]] = {}
+    # Every incremental stream's SCHEMA names its bookmark, which must reach Stitch below.
+    bookmarked = {s for s, m in tap_output.schemas.items() if m.get("bookmark_properties")}
+    assert bookmarked == {s for s in tap_output.schemas if REPLICATION_KEYS[s]}
     for batch in stitch_api.batches:
         table = batch["table_name"]
         assert table in tap_output.schemas, f"unexpected table {table}"

@@ -24,7 +24,9 @@ def test_asks_for_full_pages(run):
 
 def test_records_are_the_api_objects_with_date_times(run, fake_intercom):
     raw = {c["id"]: c for c in fake_intercom.dataset.collections}
-    for record in run.records("collections"):
+    records = run.records("collections")
+    assert records
+    for record in records:
         source = raw[record["id"]]
         expected = {**source, "created_at": iso(source["created_at"])}
         expected["updated_at"] = iso(source["updated_at"])

@@ -78,6 +78,8 @@ def test_data_attributes_are_every_model_with_all_fields(run, fake_intercom):
         for raw in raw_list:
             record = attributes[(model, raw["name"])]
             for field in ("custom", "archived", "data_type", "full_name", "options", "id"):
+                if field in raw:
+                    assert field in record, (model, raw["name"], field)
                 assert record.get(field) == raw.get(field), (model, raw["name"], field)
     assert any(r["archived"] for r in attributes.values())
     assert any(r.get("options") for r in attributes.values())

@@ -156,8 +156,9 @@ def test_final_state_is_stitch_and_sdk_compatible(full_sync):
 
 def test_one_schema_message_per_stream(full_sync):
     schema_streams = Counter(m["stream"] for m in full_sync.messages if m["type"] == "SCHEMA")
-    assert schema_streams["conversation_parts"] == 1
+    assert schema_streams["conversation_parts"] == 1  # children: not one per parent
     assert schema_streams["company_segments"] == 1
+    assert schema_streams == dict.fromkeys(STITCH_STREAMS, 1)
 
 
 def test_summary_and_progress_go_to_stderr_only(full_sync):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -127,5 +128,12 @@ def select_streams(catalog: dict, streams: set[str] | None = None) -> dict:
     return catalog
 
 
-def keys_of(records: list[dict], key_properties: list[str]) -> list[tuple]:
-    return [tuple(str(r.get(k)) for k in key_properties) for r in records]
+SUMMARY_RE = re.compile(r"requests: ([\d,]+), retries: ([\d,]+)")
+
+
+def summary_counts(stderr: str) -> tuple[int, int]:
+    """(requests, retries) from the end-of-run summary line."""
+    found = SUMMARY_RE.findall(stderr)
+    assert found, f"no end-of-run summary in stderr:\n{stderr[-2000:]}"
+    requests, retries = found[-1]
+    return int(requests.replace(",", "")), int(retries.replace(",", ""))

@@ -2,7 +2,8 @@
 
 The schemas are written by hand from Intercom's 2.14 OpenAPI description.  These tests check
 their conventions, their coverage of the OpenAPI objects, and that they stay a superset of
-Stitch's ``singer-io/tap-intercom`` schemas.
+Stitch's ``singer-io/tap-intercom`` schemas. Each stream's own shapes (denested lists, added
+fields, free-form objects) are checked in ``tests/streams/test_<stream>.py``.
 
 Stitch's property paths and types are committed in ``tests/data/stitch_schema_fields.json``
 (facts only, no code).  Regenerate that list from an installed Stitch tap with::
@@ -222,70 +223,6 @@ def test_timestamps_are_date_time_strings(stream: str):
             name in OTHER_TIMESTAMP_FIELDS
         ):
             assert is_date_time(node), f"{stream}.{path} must be a date-time string"
-
-
-def test_custom_attributes_are_open_objects():
-    for stream in ("companies", "contacts", "conversations"):
-        node = ALL_SCHEMAS[stream]["properties"]["custom_attributes"]
-        assert node == {
-            "type": ["null", "object"],
-            "additionalProperties": True,
-            "properties": {},
-        }
-
-
-def test_denested_shapes():
-    props = {s: ALL_SCHEMAS[s]["properties"] for s in STREAMS}
-    for stream, field in [
-        ("companies", "segments"),
-        ("companies", "tags"),
-        ("conversations", "tags"),
-        ("conversations", "contacts"),
-        ("contacts", "tags"),
-        ("contacts", "companies"),
-        ("tickets", "contacts"),
-    ]:
-        node = props[stream][field]
-        assert types_of(node) == {"null", "array"}, (stream, field)
-        assert "id" in node["items"]["properties"], (stream, field)
-    for field in ("notes", "social_profiles", "location"):
-        assert "object" in types_of(props["contacts"][field])
-    for field in ("opted_in_subscription_types", "opted_out_subscription_types"):
-        assert "object" in types_of(props["contacts"][field])
-    teammates = props["conversations"]["teammates"]
-    assert "object" in types_of(teammates)
-    assert "array" in types_of(teammates["properties"]["admins"])
-    assert set(props["companies"]["segments"]["items"]["properties"]) >= {
-        "type",
-        "id",
-        "name",
-        "created_at",
-        "updated_at",
-        "person_type",
-        "count",
-    }
-    assert types_of(props["contacts"]["avatar"]) == {"null", "string"}
-    assert set(props["admins"]["avatar"]["properties"]) == {"type", "image_url"}
-
-
-def test_extra_fields():
-    parts = ALL_SCHEMAS["conversation_parts"]["properties"]
-    assert types_of(parts["conversation_id"]) == {"null", "string"}
-    assert types_of(parts["id"]) == {"null", "string"}
-    assert is_date_time(parts["conversation_created_at"])
-    assert is_date_time(parts["conversation_updated_at"])
-    assert types_of(parts["conversation_total_parts"]) == {"null", "integer"}
-    company_segments = ALL_SCHEMAS["company_segments"]["properties"]
-    assert set(company_segments) == set(ALL_SCHEMAS["segments"]["properties"]) | {"company_id"}
-    assert types_of(company_segments["company_id"]) == {"null", "string"}
-    data_attribute = ALL_SCHEMAS["data_attributes"]["properties"]
-    for stream in ("company_attributes", "contact_attributes"):
-        props = ALL_SCHEMAS[stream]["properties"]
-        assert set(props) == set(data_attribute) | {"_sdc_record_hash"}
-        assert types_of(props["_sdc_record_hash"]) == {"null", "string"}
-        assert types_of(props["id"]) == {"null", "integer"}
-    assert is_free_form(ALL_SCHEMAS["activity_logs"]["properties"]["metadata"])
-    assert is_free_form(ALL_SCHEMAS["tickets"]["properties"]["ticket_attributes"])
 
 
 # --------------------------------------------------------------------------- Stitch superset

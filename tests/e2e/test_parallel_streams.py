@@ -27,7 +27,7 @@ from tap_intercom.spool import (
     merge_bookmarks,
     snapshot_bookmarks,
 )
-from tests.loss import missing, unexpected
+from tests.oracle import missing, unexpected
 from tests.singer_run import TAP_EXECUTABLE, base_config, discover, run_tap, select_streams
 
 if t.TYPE_CHECKING:

@@ -1,9 +1,12 @@
-"""The detail prefetcher's window: how many fetches run or wait to be taken at once."""
+"""DetailPrefetcher: results in the order asked, errors re-raised, and its window (how many
+fetches run or wait to be taken at once)."""
 
 from __future__ import annotations
 
 import threading
 import typing as t
+
+import pytest
 
 from tap_intercom.details import KEEP_GENERATIONS, WINDOW_PER_WORKER, DetailPrefetcher
 
@@ -81,3 +84,31 @@ def test_close_cancels_what_has_not_started() -> None:
     prefetcher.close()
     assert set(gate.started) <= {"a", "b"}
     assert prefetcher.take("c", lambda: "inline") == "inline"
+
+
+def test_prefetcher_returns_results_in_the_order_asked_and_reraises_errors():
+    prefetcher: DetailPrefetcher[str] = DetailPrefetcher(workers=4, name="t")
+    started = threading.Event()
+
+    def slow(value: str) -> str:
+        started.wait(1)
+        return value
+
+    def boom() -> str:
+        raise ValueError("boom")
+
+    prefetcher.submit_page({"a": lambda: slow("A"), "b": lambda: slow("B"), "c": boom})
+    started.set()
+    assert prefetcher.take("b", lambda: "inline") == "B"
+    assert prefetcher.take("a", lambda: "inline") == "A"
+    with pytest.raises(ValueError, match="boom"):
+        prefetcher.take("c", lambda: "inline")
+    assert prefetcher.take("zzz", lambda: "inline") == "inline"
+    prefetcher.close()
+
+
+def test_prefetcher_with_one_worker_fetches_inline():
+    prefetcher: DetailPrefetcher[str] = DetailPrefetcher(workers=1, name="t")
+    prefetcher.submit_page({"a": lambda: "prefetched"})
+    assert not prefetcher.enabled
+    assert prefetcher.take("a", lambda: "inline") == "inline"

@@ -18,6 +18,7 @@ import pytest
 
 from fake_intercom import FakeIntercom
 from tap_intercom.tap import TapIntercom
+from tests.e2e.test_bad_input import CASES, SECRET, Ctx
 from tests.singer_run import (
     TAP_EXECUTABLE,
     TapRun,
@@ -26,9 +27,8 @@ from tests.singer_run import (
     run_tap,
     select_streams,
 )
-from tests.test_bad_input import CASES, SECRET, Ctx
 
-PACKAGE = Path(__file__).parent.parent / "tap_intercom"
+PACKAGE = Path(__file__).resolve().parents[2] / "tap_intercom"
 #: SDK 0.54 reads `<PLUGIN>_LOGLEVEL` (TAP_INTERCOM_LOGLEVEL), then `LOGLEVEL`.
 DEBUG_ENV = {"TAP_INTERCOM_LOGLEVEL": "DEBUG", "LOGLEVEL": "DEBUG"}
 
@@ -151,9 +151,11 @@ def test_no_code_turns_tls_verification_off():
         r"verify\s*=\s*False|CERT_NONE|check_hostname\s*=\s*False|disable_warnings|"
         r"PYTHONHTTPSVERIFY|\.verify\s*="
     )
+    sources = sorted(PACKAGE.rglob("*.py"))
+    assert len(sources) > 10, PACKAGE  # the package really was searched
     offenders = [
         f"{path.relative_to(PACKAGE)}:{n}"
-        for path in PACKAGE.rglob("*.py")
+        for path in sources
         for n, line in enumerate(path.read_text().splitlines(), 1)
         if pattern.search(line)
     ]

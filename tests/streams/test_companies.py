@@ -1,0 +1,102 @@
+"""companies: `GET /companies/scroll`, every company on every run, filtered on `updated_at` here.
+
+Code: `tap_intercom/streams/companies.py` (`CompaniesStream`); schema: `schemas/companies.json`.
+The scroll's fault handling (held lock, expiry, 500 midway) is in `tests/e2e/test_faults.py`.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tap_intercom.schemas import stream_schema
+from tap_intercom.streams.companies import INLINE_SEGMENTS
+from tests import oracle
+from tests.in_process import InProcessRun, sync_in_process, tap_for
+from tests.streams.helpers import START, iso, median_version
+
+SEGMENT = {"type": "segment", "id": "s1", "name": "Big", "updated_at": 1}
+TAG = {"type": "tag", "id": "t1", "name": "vip"}
+
+
+@pytest.fixture(scope="module")
+def run(fake_intercom) -> InProcessRun:
+    return sync_in_process(fake_intercom, {"companies"})
+
+
+# --- request ---------------------------------------------------------------------------------
+
+
+def test_one_scroll_opened_then_followed_until_an_empty_page(run):
+    queries = run.queries_to("/companies/scroll")
+    assert queries[0] == {}  # opening the scroll
+    params = {q["scroll_param"][0] for q in queries[1:]}
+    assert len(queries) >= 3 and len(params) == 1  # the same scroll to the (empty) last page
+
+
+# --- transform -------------------------------------------------------------------------------
+
+
+def test_segment_and_tag_lists_are_denested(fake_intercom):
+    stream = tap_for(fake_intercom).streams["companies"]
+    raw = {
+        "id": "c1",
+        "updated_at": 5,
+        "segments": {"type": "segment.list", "segments": [SEGMENT]},
+        "tags": {"type": "tag.list", "tags": [TAG]},
+    }
+    record = stream.transform_record(raw, None)
+    assert record["segments"] == [SEGMENT]
+    assert record["tags"] == [TAG]
+
+
+def test_the_inline_segments_travel_to_the_child_in_its_context(fake_intercom):
+    stream = tap_for(fake_intercom).streams["companies"]
+    raw = {"id": "c1", "updated_at": 5, "segments": {"type": "segment.list", "segments": []}}
+    context = stream.child_context(raw, {"id": "c1", "updated_at": iso(5)})
+    assert context == {"company_id": "c1", "parent_updated_at": iso(5), INLINE_SEGMENTS: []}
+    without = stream.child_context({"id": "c1"}, {"id": "c1", "updated_at": iso(5)})
+    assert without[INLINE_SEGMENTS] is None  # the child will ask /companies/{id}/segments
+
+
+def test_schema_denests_segments_and_tags():
+    props = stream_schema("companies")["properties"]
+    for field in ("segments", "tags"):
+        assert set(props[field]["type"]) == {"null", "array"}, field
+        assert "id" in props[field]["items"]["properties"], field
+    assert set(props["segments"]["items"]["properties"]) >= {
+        "type",
+        "id",
+        "name",
+        "created_at",
+        "updated_at",
+        "person_type",
+        "count",
+    }
+    assert props["custom_attributes"] == {
+        "type": ["null", "object"],
+        "additionalProperties": True,
+        "properties": {},
+    }
+
+
+# --- records ---------------------------------------------------------------------------------
+
+
+def test_records_are_exactly_the_ground_truth(run, fake_intercom):
+    oracle.assert_ground_truth(fake_intercom, "companies", run.records("companies"), START)
+
+
+def test_records_are_stitch_shaped(run):
+    records = run.records("companies")
+    assert records
+    for record in records:
+        assert isinstance(record["segments"], list), record["id"]
+        assert isinstance(record["tags"], list), record["id"]
+
+
+def test_a_start_date_in_the_middle_keeps_only_what_is_newer(fake_intercom):
+    middle = median_version(fake_intercom, "companies")
+    run = sync_in_process(fake_intercom, {"companies"}, start_date=iso(middle))
+    records = run.records("companies")
+    assert 0 < len(records) < len(oracle.truth_keys(fake_intercom, "companies", START))
+    oracle.assert_ground_truth(fake_intercom, "companies", records, middle)

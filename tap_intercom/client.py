@@ -47,6 +47,9 @@ class IntercomStream(StreamSeams):
     records_jsonpath = "$.data[*]"
     #: Intercom objects are keyed by `id`; a stream keyed otherwise says so.
     primary_keys: t.ClassVar[list[str]] = ["id"]
+    #: Full table unless a stream names its replication key (a plain class attribute, as
+    #: `streams.REPLICATION_KEYS` reads it from the classes).
+    replication_key: str | None = None
     #: Records are conformed by our compiled conformer in `post_process`; the SDK's second,
     #: generic pass would change nothing.
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE

@@ -85,6 +85,7 @@ def _company_record(version: ApiVersion, shipped: ShippedSchemas) -> dict:
     return obj(**versioned_schema("companies", version, shipped)["properties"])
 
 
+_ROLE = obj(type=STRING, id=STRING, name=STRING)
 _NOTE_AUTHOR = obj(
     type=STRING,
     id=STRING,
@@ -98,7 +99,7 @@ _NOTE_AUTHOR = obj(
     team_ids=array(INTEGER),
     avatar=STRING,
     team_priority_level=obj(primary_team_ids=array(INTEGER), secondary_team_ids=array(INTEGER)),
-    role=obj(type=STRING, id=STRING, name=STRING),
+    role=_ROLE,
 )
 #: A company's notes: the addressable list real 2.16 workspaces send (`data`, `url`, ...), and
 #: the `notes` array the 2.16 description documents.
@@ -181,7 +182,7 @@ CHANGES: tuple[VersionChange, ...] = (
         "2.16's new fields; owner and assignee ids change type; conversation attributes",
         since=V2_16,
         edits=(
-            Edit("admins", add={"role": obj(type=STRING, id=STRING, name=STRING)}),
+            Edit("admins", add={"role": _ROLE}),
             Edit(
                 "articles",
                 add={

@@ -1,4 +1,5 @@
-"""A fake Intercom REST API (version 2.14) for tests, benchmarks and demos.
+"""A fake Intercom REST API (version 2.14, and 2.11 to 2.17 by ``Intercom-Version``: see
+``versions.py``) for tests, benchmarks and demos.
 
 Usage::
 
@@ -10,7 +11,8 @@ Usage::
 Or from a shell: ``python -m fake_intercom --port 0 --scale small --seed 1``.
 
 Dev-only (not in the wheel). Layout: ``server.py`` (HTTP server, ``FakeIntercom``), ``app.py``
-(one request: auth, rate limit, version, faults, dispatch), ``routes.py``, ``faults.py``,
+(one request: auth, rate limit, version, faults, dispatch), ``versions.py`` (what differs per
+``Intercom-Version``), ``routes.py``, ``faults.py``,
 ``introspection.py`` (``/__fake/*``), ``endpoints/<resource>.py`` (the handlers),
 ``data/<resource>.py`` (the generators, composed by ``data/dataset.py``), ``search.py``,
 ``search_fields.py`` and ``engine.py`` (the query language and cursor paging), ``fixtures.py``

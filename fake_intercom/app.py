@@ -18,7 +18,9 @@ from random import Random
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from . import versions
 from .data import Dataset
+from .data.ids import CONVERSATION_BASE
 from .endpoints import Endpoints
 from .engine import Engine
 from .errors import HTTPError
@@ -28,7 +30,7 @@ from .routes import match_route
 from .search import QueryError
 
 UNLIMITED_LIMIT = 1_000_000
-VALID_VERSIONS = {f"1.{k}" for k in range(5)} | {f"2.{k}" for k in range(17)} | {"Preview"}
+VALID_VERSIONS = {f"1.{k}" for k in range(5)} | {f"2.{k}" for k in range(18)} | {"Preview"}
 
 
 class App(Introspection, FaultInjection, Endpoints):
@@ -80,6 +82,13 @@ class App(Introspection, FaultInjection, Endpoints):
             self.error_counter += 1
             n = self.error_counter
         return str(uuid.UUID(int=Random(f"{self.ds.seed}:req:{n}").getrandbits(128), version=4))
+
+    def company_of(self, conversation_id: str) -> dict[str, Any] | None:
+        """The company a conversation carries from 2.15 on (every third one has one)."""
+        i = int(conversation_id) - CONVERSATION_BASE
+        if i % 3 or not self.ds.companies.count:
+            return None
+        return self.ds.company((i * 11) % self.ds.companies.count)
 
     def error_body(self, code: str, message: str) -> dict[str, Any]:
         return {
@@ -276,8 +285,13 @@ class App(Introspection, FaultInjection, Endpoints):
                     body_obj = json.loads(raw_body)
                 except ValueError as exc:
                     raise HTTPError(400, "bad_request", "Request body is not valid JSON") from exc
+            asked = versions.parse(version)
+            versions.check_request(name, query, body_obj, asked)
             fn: Callable[..., Any] = getattr(self, "ep_" + name)
-            status, body = fn(params=params, query=query, body=body_obj, base=base, path=path)
+            status, body = fn(
+                params=params, query=query, body=body_obj, base=base, path=path, version=asked
+            )
+            body = versions.adapt(name, body, asked, self.company_of)
         except HTTPError as exc:
             status, body = exc.status, self.error_body(exc.code, exc.message)
             truncate = False

@@ -62,12 +62,17 @@ class Engine(SearchableResources):
         per_page: int,
         cursor: str | None,
         tz: str,
+        *,
+        exact_dates: bool = False,
     ) -> tuple[list[int], int, int, str | None]:
-        """Return (indexes of this page, total_count, page number, next cursor or None)."""
+        """Return (indexes of this page, total_count, page number, next cursor or None).
+
+        ``exact_dates`` turns a resource's whole-day date semantics off (contacts from 2.17)."""
         spec = self.specs[resource]
-        day = DayCalc(tz) if spec.day_mode else None
+        day_mode = spec.day_mode and not exact_dates
+        day = DayCalc(tz) if day_mode else None
         if query is not None:
-            validate(query, spec.date_fields, spec.day_mode)
+            validate(query, spec.date_fields, day_mode)
         after: tuple[Any, int] | None = None
         page_no = 1
         if cursor:
@@ -82,7 +87,7 @@ class Engine(SearchableResources):
                     out.append((sv, i))
                     if len(out) > per_page:
                         break
-            total = self._count(spec, query, day, tz)
+            total = self._count(spec, query, day, tz if day_mode == spec.day_mode else "exact")
         more = len(out) > per_page
         out = out[:per_page]
         nxt = None

@@ -198,7 +198,7 @@ class IntercomStream(StreamSeams):
         entry = catalog.get_stream(self.tap_stream_id) if catalog is not None else None
         if entry is not None:
             return entry.schema.to_dict()
-        return discovered_schema(self.name, self.intercom_tap.streams)
+        return discovered_schema(self.name, self.intercom_tap.streams, self.run.settings.version)
 
     @property
     def metadata(self) -> MetadataMapping:

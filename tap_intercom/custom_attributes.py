@@ -1,6 +1,8 @@
 """JSON schema for a model's ``custom_attributes`` object, built from Intercom data attributes.
 
-Intercom describes custom data attributes (CDAs) through ``GET /data_attributes?model=...``.
+Intercom describes custom data attributes (CDAs) through ``GET /data_attributes?model=...``, and
+from API version 2.16 on a conversation's through ``GET /conversations/attributes`` (objects of
+type ``conversation_attribute``: all custom, keyed by ``name``, without ``full_name``).
 Records carry their values under ``custom_attributes[<name>]`` (keyed by ``name``, which may
 contain spaces and dots). The schema built here types the known attributes so that the
 record conformer can coerce them (and turn date epochs into date-times), while
@@ -22,6 +24,7 @@ _BY_DATA_TYPE: dict[str, dict[str, Any]] = {
     "string": {"type": ["null", "string"]},
     "integer": {"type": ["null", "integer"]},
     "float": {"type": ["null", "number"]},
+    "decimal": {"type": ["null", "number"]},
     "boolean": {"type": ["null", "boolean"]},
     # Contacts and companies send epoch seconds, conversations may send ISO strings; the
     # conformer turns both into date-time strings.
@@ -42,6 +45,9 @@ def custom_attribute_subschema(data_type: object) -> dict[str, Any]:
 
 
 def _is_custom(attribute: Mapping[str, Any], model: str) -> bool:
+    if attribute.get("type") == "conversation_attribute":
+        name = attribute.get("name")
+        return model == "conversation" and isinstance(name, str) and bool(name)
     if attribute.get("custom") is not True:
         return False
     full_name = attribute.get("full_name")
@@ -58,10 +64,11 @@ def custom_attributes_schema(data_attributes: Iterable[Mapping[str, Any]], model
     """Build the ``custom_attributes`` schema for ``model`` (``contact``, ``company`` ...).
 
     Only attributes with ``custom: true`` and a ``full_name`` starting with
-    ``custom_attributes.`` are used (archived ones too: records keep their values), keyed by
-    ``name`` exactly as Intercom spells it. Attributes whose ``model`` is present and differs
-    from ``model`` are ignored. If one name appears twice with different types, its schema
-    widens to ``{}`` (any), so no value is ever rejected. Properties are sorted by name.
+    ``custom_attributes.``, and conversation attributes, are used (archived ones too: records
+    keep their values), keyed by ``name`` exactly as Intercom spells it. Attributes whose
+    ``model`` is present and differs from ``model`` are ignored. If one name appears twice with
+    different types, its schema widens to ``{}`` (any), so no value is ever rejected.
+    Properties are sorted by name.
     """
     by_name: dict[str, dict[str, Any]] = {}
     for attribute in data_attributes:

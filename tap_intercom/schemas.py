@@ -1,4 +1,5 @@
-"""The streams' JSON Schemas: the shipped files, plus typed custom attributes at discovery.
+"""The streams' JSON Schemas: the shipped files, the API version's changes to them
+(`version_schemas`), and typed custom attributes at discovery.
 
 In a wheel the files live in `tap_intercom/schemas/`; in a source checkout (or an editable
 install) they are the `schemas/` folder at the repository root.
@@ -16,9 +17,12 @@ import requests
 
 from tap_intercom.custom_attributes import custom_attributes_schema
 from tap_intercom.errors import IntercomForbiddenError, UserFacingError
+from tap_intercom.version_schemas import versioned_schema
 
 if t.TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from tap_intercom.api_versions import ApiVersion
 
 _PACKAGED = Path(__file__).parent / "schemas"
 _CHECKOUT = Path(__file__).parent.parent / "schemas"
@@ -54,9 +58,14 @@ def stream_schema(name: str) -> dict:
     return copy.deepcopy(_load(name))
 
 
-def discovered_schema(stream_name: str, streams: Mapping[str, t.Any]) -> dict:
-    """The shipped schema, with `custom_attributes` typed from the model's data attributes."""
-    schema = stream_schema(stream_name)
+def versioned_stream_schema(name: str, version: ApiVersion) -> dict:
+    """A fresh copy of the schema of stream `name` as API version `version` sends it."""
+    return versioned_schema(name, version, stream_schema)
+
+
+def discovered_schema(stream_name: str, streams: Mapping[str, t.Any], version: ApiVersion) -> dict:
+    """The version's schema, with `custom_attributes` typed from the model's data attributes."""
+    schema = versioned_stream_schema(stream_name, version)
     model = CUSTOM_ATTRIBUTE_MODELS.get(stream_name)
     if model is None:
         return schema

@@ -1,10 +1,11 @@
 """Incremental reads through Intercom's search endpoints (contacts, conversations, tickets).
 
 The query asks for `updated_at > B OR updated_at = B` with B the bookmark's second, sorted by
-`updated_at` ascending, the cursor in the body. For contacts Intercom compares dates by whole
-day, so this returns everything from the start of B's day; the client-side filter drops what
-is older than B. Because results are sorted, the bookmark can advance record by record and
-a sync killed midway resumes where it stopped.
+`updated_at` ascending, the cursor in the body. Before API version 2.17, contact search compares
+dates by whole day, so this returns everything from the start of B's day and the client-side
+filter drops what is older than B; conversations and tickets (and contacts from 2.17 on) compare
+exact seconds, so it returns exactly `updated_at >= B`. Because results are sorted, the
+bookmark can advance record by record and a sync killed midway resumes where it stopped.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import typing as t
 
 from singer_sdk.helpers.jsonpath import extract_jsonpath
 
+from tap_intercom.api_versions import SEARCH_SORT_ORDER
 from tap_intercom.client import PAGE_SIZE, IntercomStream
 from tap_intercom.pagination import CursorPaginator
 from tap_intercom.responses import response_json
@@ -34,7 +36,8 @@ CHECKPOINT_EVERY = PAGE_SIZE
 
 
 def updated_since_query(field: str, epoch: int) -> dict[str, t.Any]:
-    """`field > epoch OR field = epoch`: inclusive and valid for contact search's day semantics."""
+    """`field > epoch OR field = epoch`: inclusive under both rules contact search has had (by
+    whole day before 2.17, by second since), and under the exact seconds of the other searches."""
     return {
         "operator": "OR",
         "value": [
@@ -79,7 +82,7 @@ class SearchStream(IntercomStream):
             pagination["starting_after"] = next_page_token
         return {
             "query": updated_since_query(self.search_field, epoch),
-            "sort": {"field": self.search_field, "order": "ascending"},
+            "sort": {"field": self.search_field, "order": SEARCH_SORT_ORDER},
             "pagination": pagination,
         }
 

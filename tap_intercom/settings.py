@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 import pendulum
 from singer_sdk import typing as th
 
+from tap_intercom.api_versions import SUPPORTED_RANGE, ApiVersion, checked_api_version
 from tap_intercom.dates import format_datetime, parse_datetime
 from tap_intercom.errors import ConfigError
 
@@ -79,7 +80,10 @@ CONFIG_SCHEMA: dict[str, t.Any] = th.PropertiesList(
         th.StringType,
         default=DEFAULT_API_VERSION,
         title="API version",
-        description="Sent as the `Intercom-Version` header.",
+        description=(
+            f"Intercom API version, {SUPPORTED_RANGE}: sent as the `Intercom-Version` "
+            "header; discovery's schemas follow it."
+        ),
     ),
     th.Property(
         "request_timeout",
@@ -162,7 +166,8 @@ class Settings:
     access_token: str
     start_date: str
     base_url: str
-    api_version: str
+    #: The `api_version` setting, checked to be a supported version.
+    version: ApiVersion
     request_timeout: float
     max_retries: int
     max_retry_wait: float
@@ -171,6 +176,11 @@ class Settings:
     max_requests_per_minute: float | None
     user_agent: str | None
 
+    @property
+    def api_version(self) -> str:
+        """The `Intercom-Version` header's value."""
+        return str(self.version)
+
     @classmethod
     def from_config(cls, config: t.Mapping[str, t.Any]) -> Settings:
         """Check `config` and parse it; raises ConfigError naming the setting and the fix."""
@@ -178,7 +188,7 @@ class Settings:
             access_token=_access_token(config),
             start_date=_start_date(config),
             base_url=_base_url(config),
-            api_version=str(config.get("api_version") or DEFAULT_API_VERSION),
+            version=checked_api_version(config.get("api_version") or DEFAULT_API_VERSION),
             request_timeout=_request_timeout(config),
             max_retries=_whole_number(config, "max_retries", DEFAULT_MAX_RETRIES, minimum=0),
             max_retry_wait=_max_retry_wait(config),

@@ -8,6 +8,7 @@ from typing import Any
 from fake_intercom.data.ids import CONTACT_BASE, parse_hex_id
 from fake_intercom.endpoints.paging import Paging
 from fake_intercom.errors import HTTPError
+from fake_intercom.versions import DEFAULT, Version, contact_search_by_second
 
 
 class ContactEndpoints(Paging):
@@ -32,8 +33,19 @@ class ContactEndpoints(Paging):
             "contacts", idxs, total, page, pp, nxt, self.ds.contact, "data", "list"
         )
 
-    def ep_contacts_search(self, body: Any, **_: Any) -> tuple[int, Any]:
-        return self.do_search("contacts", body, 50, "id", self.ds.contact, "data", "list")
+    def ep_contacts_search(
+        self, body: Any, version: Version = DEFAULT, **_: Any
+    ) -> tuple[int, Any]:
+        return self.do_search(
+            "contacts",
+            body,
+            50,
+            "id",
+            self.ds.contact,
+            "data",
+            "list",
+            exact_dates=contact_search_by_second(version),
+        )
 
     def ep_contact(self, params: dict[str, str], **_: Any) -> tuple[int, Any]:
         return 200, self.ds.contact(self._contact_idx(params["id"]), full=True)

@@ -113,6 +113,8 @@ class Paging:
         build: Callable[[int], Any],
         key: str,
         list_type: str,
+        *,
+        exact_dates: bool = False,
     ) -> tuple[int, Any]:
         if not isinstance(body, dict):
             raise HTTPError(400, "parameter_invalid", "A JSON body with a query is required")
@@ -137,6 +139,7 @@ class Paging:
             pp,
             pag.get("starting_after"),
             self.workspace_timezone,
+            exact_dates=exact_dates,
         )
         return 200, self.cursor_envelope(
             resource, idxs, total, page, pp, nxt, build, key, list_type

@@ -32,6 +32,16 @@ def _rate_limited(exc: Exception) -> bool:
 INLINE_SEGMENTS = "inline_segments"
 
 
+def denest_company(company: dict) -> dict:
+    """A company with its `segments` and `tags` lists as bare arrays (Stitch's record shape);
+    also used for the company a conversation carries (API 2.15+)."""
+    return {
+        **company,
+        "segments": unwrap_list(company.get("segments"), "segments"),
+        "tags": unwrap_list(company.get("tags"), "tags"),
+    }
+
+
 class CompaniesStream(ParentStream):
     """GET /companies/scroll: every company on every run, filtered on `updated_at` here.
 
@@ -48,11 +58,7 @@ class CompaniesStream(ParentStream):
     child_context_key = "company_id"
 
     def transform_record(self, record: dict, context: Context | None) -> dict | None:
-        return {
-            **record,
-            "segments": unwrap_list(record.get("segments"), "segments"),
-            "tags": unwrap_list(record.get("tags"), "tags"),
-        }
+        return denest_company(record)
 
     def child_context(self, raw: dict, record: dict) -> dict:
         """The raw inline segment list travels with the company id (no extra request)."""

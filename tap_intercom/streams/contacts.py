@@ -31,7 +31,8 @@ def normalize_contact_avatar(value: t.Any) -> t.Any:
 
 
 class ContactsStream(SearchStream):
-    """POST /contacts/search, `updated_at` > OR = the bookmark (day semantics), ascending.
+    """POST /contacts/search, `updated_at` > OR = the bookmark, ascending (before API 2.17 the
+    search compares whole days: the hours of the bookmark's day before it are read, then dropped).
 
     `tags` and `companies` are addressable lists with at most 10 entries inline; when Intercom
     says `has_more`, the full list is read from its `url` so the record is complete.

@@ -9,6 +9,7 @@ from tap_intercom.children import ParentBookmarkedChildStream, ParentStream
 from tap_intercom.errors import IntercomNotFoundError
 from tap_intercom.records import unwrap_list
 from tap_intercom.search import SearchStream
+from tap_intercom.streams.companies import denest_company
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable
@@ -43,12 +44,15 @@ class ConversationsStream(ParentStream, SearchStream):
             child.parents_announced(page)
 
     def transform_record(self, record: dict, context: Context | None) -> dict | None:
-        return {
+        record = {
             **record,
             "tags": unwrap_list(record.get("tags"), "tags"),
             "contacts": unwrap_list(record.get("contacts"), "contacts"),
             "teammates": normalize_teammates(record.get("teammates")),
         }
+        if isinstance(record.get("company"), dict):  # API 2.15+
+            record["company"] = denest_company(record["company"])
+        return record
 
 
 class ConversationPartsStream(ParentBookmarkedChildStream):

@@ -2,7 +2,9 @@
 
 `GET /data_attributes?model=<model>&include_archived=true` is read once per model per run
 (`run.DataAttributeCache`): discovery types each model's custom attributes from it, and these
-streams write it. `DataAttributeReader.attributes_of` is the one place that requests it.
+streams write it. `DataAttributeReader.attributes_of` is the one place that requests it. From
+API version 2.16 on, the conversation model's attributes come from
+`GET /conversations/attributes` instead (`/data_attributes?model=conversation` answers 422).
 """
 
 from __future__ import annotations
@@ -10,6 +12,10 @@ from __future__ import annotations
 import time
 import typing as t
 
+from tap_intercom.api_versions import (
+    CONVERSATION_ATTRIBUTES_PATH,
+    conversation_attributes_endpoint,
+)
 from tap_intercom.client import IntercomStream
 from tap_intercom.errors import IntercomForbiddenError
 from tap_intercom.records import stitch_record_hash, unwrap_list
@@ -33,7 +39,12 @@ class DataAttributeReader(IntercomStream):
         return self.run.data_attributes.get(model, self._fetch_model)
 
     def _fetch_model(self, model: str) -> list[dict]:
-        body = self.fetch_json(self.path, params={"model": model, "include_archived": "true"})
+        if model == "conversation" and conversation_attributes_endpoint(self.run.settings.version):
+            body = self.fetch_json(
+                CONVERSATION_ATTRIBUTES_PATH, params={"include_archived": "true"}
+            )
+        else:
+            body = self.fetch_json(self.path, params={"model": model, "include_archived": "true"})
         items = unwrap_list(body, "data") if isinstance(body, dict) else None
         return [item for item in items or [] if isinstance(item, dict)]
 

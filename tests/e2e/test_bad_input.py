@@ -239,9 +239,8 @@ CASES: dict[str, Case] = {
     ),
     "unknown Intercom-Version": Case(
         lambda ctx: ctx.run(ctx.config(api_version="9.99")),
-        "tap-intercom: error: Intercom does not know api_version '9.99' (HTTP 400: "
-        "intercom_version_invalid - Requested version '9.99' is not valid, request_id <id> "
-        "for GET /tags); set `api_version` to a version such as 2.14 (the default), or "
+        "tap-intercom: error: api_version '9.99' is not an Intercom API version the tap "
+        "supports; set `api_version` to a version from 2.11 to 2.17 (default 2.14), or "
         "remove it",
     ),
     "non-JSON 200 body": Case(

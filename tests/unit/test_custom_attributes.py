@@ -154,7 +154,7 @@ def test_conflicting_duplicates_widen_to_any() -> None:
         ("list", {}),
         ("relationship", {}),
         ("files", {}),
-        ("decimal", {}),
+        ("decimal", {"type": ["null", "number"]}),
         (None, {}),
         (5, {}),
     ],

@@ -1,0 +1,1 @@
+"""Replaying real Intercom response bodies to the tap (see `corpus`, `server`, `compare`)."""

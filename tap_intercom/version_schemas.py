@@ -35,6 +35,11 @@ def obj(**properties: dict) -> dict:
     return {"type": ["null", "object"], "additionalProperties": False, "properties": properties}
 
 
+def strings(*names: str) -> dict[str, dict]:
+    """Nullable string properties, by name."""
+    return dict.fromkeys(names, STRING)
+
+
 def free_object() -> dict:
     """A nullable object whose keys are data (kept as they are, e.g. a map of translations)."""
     return {"type": ["null", "object"], "additionalProperties": True, "properties": {}}
@@ -87,17 +92,10 @@ def _company_record(version: ApiVersion, shipped: ShippedSchemas) -> dict:
 
 _ROLE = obj(type=STRING, id=STRING, name=STRING)
 _NOTE_AUTHOR = obj(
-    type=STRING,
-    id=STRING,
-    name=STRING,
-    email=STRING,
-    job_title=STRING,
-    away_mode_enabled=BOOLEAN,
-    away_mode_reassign=BOOLEAN,
+    **strings("type", "id", "name", "email", "job_title", "avatar"),
+    **dict.fromkeys(("away_mode_enabled", "away_mode_reassign", "has_inbox_seat"), BOOLEAN),
     away_status_reason_id=INTEGER,
-    has_inbox_seat=BOOLEAN,
     team_ids=array(INTEGER),
-    avatar=STRING,
     team_priority_level=obj(primary_team_ids=array(INTEGER), secondary_team_ids=array(INTEGER)),
     role=_ROLE,
 )
@@ -122,10 +120,7 @@ _COMPANY_NOTES = obj(
 )
 _EMAIL_ADDRESS_HEADER = obj(type=STRING, email_address=STRING, name=STRING)
 _SCORECARD = obj(
-    scorecard_id=STRING,
-    scorecard_version_id=STRING,
-    name=STRING,
-    scorecard_type=STRING,
+    **strings("scorecard_id", "scorecard_version_id", "name", "scorecard_type"),
     passed=BOOLEAN,
     score=NUMBER,
     ai_score=NUMBER,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import itertools
 import json
 import math
 from collections.abc import Callable
@@ -18,7 +17,6 @@ import pytest
 import requests
 
 from fake_intercom import DATA_NOW, FakeIntercom
-from tap_intercom.streams.activity_logs import WINDOW_SECONDS, in_window, windows
 from tap_intercom.streams.help_center import ArticlesStream
 from tap_intercom.tap import TapIntercom
 from tests.singer_run import base_config, discover, keys_of, run_tap, select_streams
@@ -333,7 +331,7 @@ def test_tickets_forbidden_skips_only_that_stream_with_a_warning(make_fake, cata
 
 
 def test_forbidden_activity_logs_stop_after_the_first_window(make_fake, caplog):
-    """A 403 skips the stream once, instead of failing every one of its ~100 windows."""
+    """A 403 skips the stream once, with one request and one warning."""
     fake = make_fake(scale="small", seed=1)
     fake.control(forbidden=["/admins/activity_logs"])
     with caplog.at_level("WARNING"):
@@ -348,42 +346,6 @@ def test_forbidden_activity_logs_stop_after_the_first_window(make_fake, caplog):
     assert len(skips) == 1
     assert_exact(
         run.records("help_centers"), ground_truth_keys(fake, "help_centers", None), "help_centers"
-    )
-
-
-def test_activity_logs_are_read_in_contiguous_30_day_windows(fake_intercom):
-    start = DATA_NOW - 100 * 86400 + 12345  # 100 days before the fake's newest log
-    start_iso = _iso(start)
-    before = int(pendulum.now("UTC").int_timestamp)
-    run = run_in_process(fake_intercom, {"activity_logs"}, start_date=start_iso)
-    after = int(pendulum.now("UTC").int_timestamp)
-
-    assert_exact(
-        run.records("activity_logs"),
-        ground_truth_keys(fake_intercom, "activity_logs", start),
-        "activity_logs",
-    )
-    first_pages = []
-    for url in run.requests_to("/admins/activity_logs"):
-        query = parse_qs(urlparse(url).query)
-        if "page" not in query or query["page"] == ["1"]:
-            first_pages.append(
-                (int(query["created_at_after"][0]), int(query["created_at_before"][0]))
-            )
-    assert len(first_pages) in {
-        math.ceil((before - start) / WINDOW_SECONDS),
-        math.ceil((after - start) / WINDOW_SECONDS),
-    }
-    assert len(first_pages) > 3  # windowing really happened (~12 windows)
-    assert first_pages[0][0] == start - 1
-    for (lo1, hi1), (lo2, _) in itertools.pairwise(first_pages):
-        assert hi1 - lo1 <= WINDOW_SECONDS + 2
-        assert lo2 == hi1 - 2  # next window starts where the previous one ended
-    assert before <= first_pages[-1][1] - 1 <= after
-    # Several windows hold more than one page (the fake's default page size is 20).
-    assert any("page=2" in url for url in run.requests_to("/admins/activity_logs"))
-    assert run.final_state["bookmarks"]["activity_logs"]["replication_key_value"] == _iso(
-        max(a["created_at"] for a in fake_intercom.dataset.activity_logs)
     )
 
 
@@ -424,7 +386,7 @@ def test_activity_logs_follow_every_pages_next_shape(fake_intercom, edit):
     assert_exact(run.records("activity_logs"), expected, "activity_logs")
     pages = [parse_qs(urlparse(u).query) for u in run.requests_to("/admins/activity_logs")]
     assert any(q.get("page") == ["2"] for q in pages)
-    # Every follow-up page stays inside its window.
+    # Every follow-up page stays inside the range.
     assert all("created_at_after" in q and "created_at_before" in q for q in pages)
 
 
@@ -451,32 +413,3 @@ def test_data_attributes_take_the_requested_model_when_the_api_omits_it(fake_int
     assert set(requested) == {"contact", "company", "conversation"}
     for url in run.requests_to("/data_attributes"):
         assert parse_qs(urlparse(url).query)["include_archived"] == ["true"]
-
-
-# --- window helpers -----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("start", "end", "count"),
-    [(0, 0, 1), (0, 1, 1), (0, WINDOW_SECONDS, 1), (0, WINDOW_SECONDS + 1, 2), (5, 95 * 86400, 4)],
-)
-def test_windows_cover_the_range_without_gaps(start, end, count):
-    parts = list(windows(start, end))
-    assert len(parts) == count
-    assert parts[0][0] == start
-    assert parts[-1][1] == end
-    for (_, hi), (lo, _) in itertools.pairwise(parts):
-        assert hi == lo
-    assert all(hi - lo <= WINDOW_SECONDS for lo, hi in parts)
-
-
-def test_each_timestamp_belongs_to_exactly_one_window():
-    parts = list(windows(1000, 1000 + 3 * WINDOW_SECONDS + 7))
-    for created in (1000, 1000 + WINDOW_SECONDS, 1000 + 3 * WINDOW_SECONDS + 7, 10**10):
-        owners = [
-            (lo, hi)
-            for index, (lo, hi) in enumerate(parts)
-            if in_window(created, lo, hi, last=index == len(parts) - 1)
-        ]
-        assert len(owners) == 1, created
-    assert not any(in_window(999, lo, hi, last=True) for lo, hi in parts)

@@ -18,6 +18,7 @@ from tap_intercom import __version__, bounds
 from tap_intercom.conformer import compile_conformer
 from tap_intercom.details import DetailPrefetcher
 from tap_intercom.errors import IntercomForbiddenError
+from tap_intercom.links import on_base
 from tap_intercom.pagination import PageLinkPaginator
 from tap_intercom.responses import check_response, error_message, response_json
 from tap_intercom.retry import wait_generator
@@ -139,10 +140,12 @@ class IntercomStream(StreamSeams):
         params: dict[str, t.Any] | None = None,
         context: Context | None = None,
     ) -> requests.Response:
-        """One GET with this stream's auth, headers, retries and error handling (`url`
-        absolute or a path under the API base): for per-record detail requests."""
+        """One GET with this stream's auth, headers, retries and error handling, for
+        per-record detail requests. `url` is an API path (`/contacts/1/tags`) or a URL from a
+        response; either is mapped onto the configured API base (`links.on_base`)."""
         if not url.startswith(("http://", "https://")):
-            url = self.url_base + "/" + url.lstrip("/")
+            url = "/" + url.lstrip("/")  # a path, never a `//host/...` reference
+        url = on_base(url, self.url_base)
         prepared = self.build_prepared_request(
             method="GET", url=url, params=params or {}, headers=self.http_headers
         )
@@ -158,7 +161,7 @@ class IntercomStream(StreamSeams):
 
     def get_new_paginator(self) -> t.Any:
         """Follow `pages.next` whenever a response has one (harmless on unpaginated lists)."""
-        return PageLinkPaginator()
+        return PageLinkPaginator(self.url_base)
 
     def get_http_request(self, *, page: PageContext) -> HTTPRequest:
         request = super().get_http_request(page=page)

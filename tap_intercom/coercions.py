@@ -14,6 +14,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from singer_sdk.singerlib.json import serialize_json
+
 from tap_intercom.numeric_text import INTEGER_RE, NUMERIC_RE, decimal_from_text
 
 __all__ = [
@@ -21,6 +23,7 @@ __all__ = [
     "INVALID",
     "MAX_INT_DIGITS",
     "MISMATCH",
+    "json_text",
     "json_type",
     "to_boolean",
     "to_integer",
@@ -53,6 +56,17 @@ _JSON_TYPE_OF: dict[type, str] = {
 def json_type(value: object) -> str | None:
     """JSON type name of a parsed value (exact Python type), or None if it has none."""
     return _JSON_TYPE_OF.get(type(value))
+
+
+def json_text(value: dict | list) -> str:
+    """An object or array as compact JSON text, keys in the order received (what
+    ``json.dumps(value, separators=(",", ":"))`` writes; Decimals keep their exact digits).
+
+    For a field whose schema takes strings but not the value's container type: an older
+    catalog (Stitch's declares ``conversation_parts.assigned_to`` a string, Intercom sends
+    an object) then still gets the value, as text, instead of null.
+    """
+    return serialize_json(value)
 
 
 def _decimal_to_int(number: Decimal) -> int | Any:

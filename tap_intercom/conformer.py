@@ -28,10 +28,13 @@ Semantics in detail (``conform`` = the compiled callable):
   ``integer`` (``1.5`` is not truncated, ``"1,000"`` is not read); numeric strings to
   ``number`` (``int`` or an exact ``Decimal``; NaN and infinities never match); ``"true"`` /
   ``"false"`` in any case to ``boolean`` (the Transformer used ``bool()``, so ``"no"`` became
-  ``True``). Booleans are never coerced to numbers, and nothing is coerced into or out of
-  objects and arrays. An empty string in a field that does not allow strings becomes
-  ``None`` silently (as in the Transformer). Anything else that cannot be coerced becomes
-  ``None`` and is reported as ``("mismatch", path)``.
+  ``True``). Booleans are never coerced to numbers, and nothing is coerced into objects
+  and arrays. An object or array in a field that takes ``string`` but not its type becomes
+  compact JSON text (:func:`~tap_intercom.coercions.json_text`), never null: an input
+  catalog written for other responses (Stitch's) keeps the value. An empty string in a
+  field that does not allow strings becomes ``None`` silently (as in the Transformer).
+  Anything else that cannot be coerced becomes ``None`` and is reported as
+  ``("mismatch", path)``.
 - ``format: date-time`` on a field whose types include ``string``: epoch numbers and numeric
   strings go through :func:`~tap_intercom.dates.epoch_to_datetime` (also when ``integer`` is
   allowed too, e.g. ``["null", "integer", "string"]``), other strings are normalised as
@@ -64,7 +67,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from tap_intercom.coercions import COERCIONS, INVALID, MISMATCH, json_type
+from tap_intercom.coercions import COERCIONS, INVALID, MISMATCH, json_text, json_type
 from tap_intercom.compiled_schema import IssueCallback, IssueReporter, Node, identity, reporting
 from tap_intercom.dates import epoch_to_datetime
 
@@ -206,6 +209,7 @@ def _typed_node(
         else:
             fast |= {list}
     coercions = [COERCIONS[t] for t in types if t in COERCIONS]
+    as_text = "string" in types
 
     def attempt(value: Any) -> Any:
         if value is None:
@@ -214,9 +218,13 @@ def _typed_node(
         if kind in fast:
             return value
         if kind is dict:
-            return MISMATCH if conform_object is None else conform_object(value)
+            if conform_object is not None:
+                return conform_object(value)
+            return json_text(value) if as_text else MISMATCH
         if kind is list:
-            return MISMATCH if conform_array is None else conform_array(value)
+            if conform_array is not None:
+                return conform_array(value)
+            return json_text(value) if as_text else MISMATCH
         if allows_number and (
             (kind is float and math.isfinite(value)) or (kind is Decimal and value.is_finite())
         ):

@@ -2,15 +2,20 @@
 
 The governor sits in a `requests` transport adapter, so it sees every request of the run —
 the SDK's own page requests and the tap's detail fetches alike, from any thread — and the
-headers of every response, also those that are then turned into errors.
+headers of every response, also those that are then turned into errors. The adapter also
+refuses any request off the configured API base (a redirect, or a link `links.on_base` did
+not map): the access token goes to that base only.
 """
 
 from __future__ import annotations
 
 import typing as t
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+
+from tap_intercom.links import ForeignLinkError, is_on_base
 
 if t.TYPE_CHECKING:
     from tap_intercom.rate_limit import RateLimitGovernor
@@ -20,12 +25,23 @@ if t.TYPE_CHECKING:
 class GovernedAdapter(HTTPAdapter):
     """An HTTP adapter that asks the governor before each request and reports each answer."""
 
-    def __init__(self, governor: RateLimitGovernor, stats: RunStats, pool_size: int) -> None:
+    def __init__(
+        self, governor: RateLimitGovernor, stats: RunStats, pool_size: int, base_url: str
+    ) -> None:
         super().__init__(pool_connections=4, pool_maxsize=pool_size)
         self._governor = governor
         self._stats = stats
+        self._base_url = base_url
 
     def send(self, request: requests.PreparedRequest, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        url = request.url or ""
+        if not is_on_base(url, self._base_url):
+            parts = urlsplit(url)
+            msg = (
+                f"refused a request to {parts.scheme}://{parts.hostname}{parts.path}: the tap "
+                f"sends requests only to the configured base ({self._base_url}); check `api_url`"
+            )
+            raise ForeignLinkError(msg)
         self._governor.acquire()
         headers = None
         try:
@@ -38,11 +54,11 @@ class GovernedAdapter(HTTPAdapter):
 
 
 def governed_session(
-    governor: RateLimitGovernor, stats: RunStats, pool_size: int
+    governor: RateLimitGovernor, stats: RunStats, pool_size: int, base_url: str
 ) -> requests.Session:
-    """A session whose http(s) requests all go through one `GovernedAdapter`."""
+    """A session whose http(s) requests all go through one `GovernedAdapter`, on `base_url`."""
     session = requests.Session()
-    adapter = GovernedAdapter(governor, stats, pool_size)
+    adapter = GovernedAdapter(governor, stats, pool_size, base_url)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session

@@ -75,19 +75,29 @@ def checked_json_file(kind: str) -> t.Callable[[t.Any, t.Any, t.IO[str] | None],
     return callback
 
 
-def with_catalog_alias(command: click.Command) -> None:
-    """Give the SDK's command `--properties` as an alias of `--catalog` (what old Singer
-    runners pass), and check the catalog and state files before the SDK reads them."""
+#: The short flags of Stitch's (singer-python's) taps, per option of the SDK's command.
+STITCH_SHORT_FLAGS = {"config": "-c", "state": "-s", "discover": "-d"}
+
+
+def with_stitch_flags(command: click.Command) -> None:
+    """Give the SDK's command the flags of Stitch's tap, so it runs as a drop-in:
+    `--properties` as an alias of `--catalog` (what old Singer runners pass), and `-c`, `-s`,
+    `-p`, `-d` for `--config`, `--state`, `--properties`, `--discover`. The catalog and state
+    files are checked before the SDK reads them."""
     for index, param in enumerate(command.params):
         if param.name == "catalog":
             command.params[index] = click.Option(
-                ["--catalog", "--properties", "catalog"],
-                help="Use a Singer catalog file with the tap (`--properties` is an alias).",
+                ["--catalog", "--properties", "-p", "catalog"],
+                help="Use a Singer catalog file with the tap (`--properties`, `-p`: aliases).",
                 type=click.File(),
                 callback=checked_json_file("catalog"),
             )
-        elif param.name == "state":
+            continue
+        if param.name == "state":
             param.callback = checked_json_file("state")
+        short = STITCH_SHORT_FLAGS.get(param.name or "")
+        if short is not None and isinstance(param, click.Option) and short not in param.opts:
+            param.opts.append(short)
 
 
 def check_catalog_streams(catalog: Catalog, known: t.Collection[str]) -> None:

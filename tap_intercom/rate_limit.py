@@ -27,6 +27,20 @@ class GovernorClosedError(Exception):
 RESET_MARGIN_SECONDS = 0.05
 
 
+def own_cap_windows(max_requests_per_minute: float | None) -> tuple[float, int | None]:
+    """(window length in seconds, requests per window) for the tap's own cap, never above
+    `max_requests_per_minute` (any positive number, fractional too): 10-second windows of
+    `floor(rate / 6)` requests, or below 6 a minute one request per `60 / rate` seconds.
+    No cap: (10, None)."""
+    if not max_requests_per_minute or max_requests_per_minute <= 0:
+        return WINDOW_SECONDS, None
+    rate = float(max_requests_per_minute)
+    per_window = int(rate * WINDOW_SECONDS / 60.0)
+    if per_window >= 1:
+        return WINDOW_SECONDS, per_window
+    return 60.0 / rate, 1
+
+
 class RateLimitGovernor:
     """Thread-safe admission control for HTTP requests (see module docstring)."""
 
@@ -42,11 +56,7 @@ class RateLimitGovernor:
         self._closed_event = threading.Event()
         self._sleep = sleep if sleep is not None else self._closed_event.wait
         self._lock = threading.Lock()
-        self._own_cap = (
-            max(1, int(max_requests_per_minute * WINDOW_SECONDS / 60.0))
-            if max_requests_per_minute
-            else None
-        )
+        self._own_window_seconds, self._own_cap = own_cap_windows(max_requests_per_minute)
         self._own_window = -1
         self._own_count = 0
         self._remaining: int | None = None
@@ -57,11 +67,12 @@ class RateLimitGovernor:
     def _delay(self, now: float) -> float:
         """Seconds to wait before a request may start (0 = go). Caller holds the lock."""
         if self._own_cap is not None:
-            window = int(now // WINDOW_SECONDS)
+            size = self._own_window_seconds
+            window = int(now // size)
             if window != self._own_window:
                 self._own_window, self._own_count = window, 0
             if self._own_count >= self._own_cap:
-                return (window + 1) * WINDOW_SECONDS - now + RESET_MARGIN_SECONDS
+                return (window + 1) * size - now + RESET_MARGIN_SECONDS
         if self._remaining is not None and self._reset_at is not None:
             if now >= self._reset_at:
                 self._remaining = None  # a new window; the next response tells its size

@@ -58,7 +58,7 @@ class IntercomRun:
     def session(self) -> requests.Session:
         # Enough kept-alive connections for every worker and every stream's page requests.
         pool_size = self.settings.concurrency + 2 * self.settings.parallel_streams
-        return governed_session(self.governor, self.stats, pool_size)
+        return governed_session(self.governor, self.stats, pool_size, self.settings.base_url)
 
     @cached_property
     def pool(self) -> ThreadPoolExecutor:

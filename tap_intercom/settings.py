@@ -8,6 +8,7 @@ everything else reads `Settings`, never the raw dict.
 from __future__ import annotations
 
 import ipaddress
+import math
 import typing as t
 from dataclasses import dataclass
 from decimal import Decimal
@@ -104,7 +105,7 @@ CONFIG_SCHEMA: dict[str, t.Any] = th.PropertiesList(
     ),
     th.Property(
         "max_retry_wait",
-        th.NumberType,
+        th.CustomType({"type": ["number", "string", "null"]}),
         default=DEFAULT_MAX_RETRY_WAIT,
         title="Max retry wait",
         description=(
@@ -138,7 +139,7 @@ CONFIG_SCHEMA: dict[str, t.Any] = th.PropertiesList(
     ),
     th.Property(
         "max_requests_per_minute",
-        th.NumberType,
+        th.CustomType({"type": ["number", "string", "null"]}),
         title="Max requests per minute",
         description=(
             "Cap this tap's request rate below the app's quota (10,000/min by default), "
@@ -288,25 +289,41 @@ def _whole_number(config: t.Mapping[str, t.Any], name: str, default: int, *, min
     return number
 
 
+def _finite_number(value: t.Any) -> float | None:
+    """A number, or a numeric string (`TAP_INTERCOM_*` variables are text), as a finite
+    float; None for anything else (booleans, NaN, infinities, other text)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float, Decimal)):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    return number if math.isfinite(number) else None
+
+
 def _max_retry_wait(config: t.Mapping[str, t.Any]) -> float:
     value = config.get("max_retry_wait")
     if value is None or value == "":
         return float(DEFAULT_MAX_RETRY_WAIT)
-    try:
-        wait = float(value)
-    except (TypeError, ValueError):
-        wait = -1.0
-    if not wait > 0:
+    wait = _finite_number(value)
+    if wait is None or not wait > 0:
         msg = f"max_retry_wait {value!r} is not a number of seconds > 0; use e.g. 60"
         raise ConfigError(msg)
     return wait
 
 
 def _optional_rate(config: t.Mapping[str, t.Any]) -> float | None:
+    """A positive number (fractional too) caps the rate; 0 or less means no own cap."""
     value = config.get("max_requests_per_minute")
     if value is None or value == "":
         return None
-    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        return float(value) if value > 0 else None
-    msg = f"max_requests_per_minute {value!r} is not a number; use e.g. 5000"
-    raise ConfigError(msg)
+    rate = _finite_number(value)
+    if rate is None:
+        msg = f"max_requests_per_minute {value!r} is not a number; use e.g. 5000"
+        raise ConfigError(msg)
+    return rate if rate > 0 else None

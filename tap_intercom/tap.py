@@ -9,7 +9,7 @@ import typing as t
 from functools import cached_property
 
 from tap_intercom.errors import ConfigError
-from tap_intercom.input_files import check_catalog_streams, check_config_path, with_catalog_alias
+from tap_intercom.input_files import check_catalog_streams, check_config_path, with_stitch_flags
 from tap_intercom.output import IntercomMessageWriter
 from tap_intercom.parallel_streams import parallel_stream_sync
 from tap_intercom.progress import ProgressBoard, QuietRepeatedSdkLines
@@ -140,9 +140,9 @@ class TapIntercom(TapSeams):
 
     @classmethod
     def get_singer_command(cls) -> click.Command:
-        """The SDK's command, plus `--properties` as an alias of `--catalog` (old runners)."""
+        """The SDK's command, plus Stitch's flags (`--properties`, `-c`, `-s`, `-p`, `-d`)."""
         command = super().get_singer_command()
-        with_catalog_alias(command)
+        with_stitch_flags(command)
         return command
 
     @classmethod

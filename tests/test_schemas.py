@@ -355,7 +355,8 @@ OPENAPI_STREAMS: dict[str, tuple[list[str], dict[str, str | None], set[str]]] = 
             "contacts.contacts": None,
             "contacts.type": None,
         },
-        set(),
+        # search results carry no parts (a ticket_parts stream is another issue's)
+        {"ticket_parts"},
     ),
 }
 

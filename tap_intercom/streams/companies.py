@@ -10,6 +10,7 @@ from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
 from tap_intercom.children import ParentBookmarkedChildStream, ParentStream
 from tap_intercom.errors import IntercomNotFoundError, ScrollBrokenError
+from tap_intercom.pagination import next_page_url
 from tap_intercom.records import unwrap_list
 from tap_intercom.responses import response_json
 
@@ -20,6 +21,8 @@ if t.TYPE_CHECKING:
 
 #: How many times one run restarts a broken scroll before giving up.
 MAX_SCROLL_RESTARTS = 5
+#: Page size of `POST /companies/list` in a dry run (Intercom's default is 15).
+LIST_PAGE_SIZE = 50
 _RATE_LIMITED = 429
 
 
@@ -48,7 +51,8 @@ class CompaniesStream(ParentStream):
     Intercom allows one scroll per workspace; a scroll cannot be resumed after an error and
     expires after 60 s idle. So: the first request waits out `scroll_exists`; a failure in the
     middle restarts the scroll from the beginning (companies already emitted this run are not
-    emitted twice); the scroll ends on the first page with empty `data`.
+    emitted twice); the scroll ends on the first page with empty `data`. A dry run (`--test`,
+    the SDK's connection test) reads `POST /companies/list` instead and opens no scroll.
     """
 
     name = "companies"
@@ -99,6 +103,21 @@ class CompaniesStream(ParentStream):
         )
         return decorator(send)
 
+    def _listed_companies(self, limit: int, context: Context | None) -> Iterator[dict]:
+        """Up to `limit` companies from `POST /companies/list` (no scroll is opened)."""
+        url: str | None = self.url_base + "/companies/list"
+        params: dict[str, t.Any] = {"per_page": max(1, min(limit, LIST_PAGE_SIZE))}
+        while url and limit > 0:
+            prepared = self.build_prepared_request(
+                method="POST", url=url, params=params, headers=self.http_headers
+            )
+            response = self.send_prepared(prepared, context)
+            body = response_json(response)
+            page = [item for item in (body.get("data") or []) if isinstance(item, dict)]
+            yield from page[:limit]
+            limit -= len(page)
+            url, params = (next_page_url(response, self.url_base) if page else None), {}
+
     def _scroll(self, context: Context | None) -> Iterator[list[dict]]:
         scroll_param: str | None = None
         while True:
@@ -113,6 +132,11 @@ class CompaniesStream(ParentStream):
                 raise ScrollBrokenError(msg)
 
     def parent_records(self, context: Context | None) -> Iterable[dict]:
+        if self.ABORT_AT_RECORD_COUNT is not None:
+            # A dry run (`--test`) stops after a few records: a scroll left open would hold
+            # the workspace's one scroll until it expires (60 s), so it reads the list.
+            yield from self._listed_companies(self.ABORT_AT_RECORD_COUNT + 1, context)
+            return
         seen: set[str] = set()
         restarts = 0
         while True:

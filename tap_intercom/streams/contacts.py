@@ -132,6 +132,6 @@ class ContactsStream(SearchStream):
             page = [i for i in (body.get("data") or body.get(field) or []) if isinstance(i, dict)]
             items.extend(self._as_inline_entry(field, item) for item in page)
             pages += 1
-            next_url = next_page_url(response) if page else None
+            next_url = next_page_url(response, self.url_base) if page else None
             params = None
         return items

@@ -24,13 +24,14 @@ class StopWhenOlderPaginator(PageLinkPaginator):
 
     def __init__(
         self,
+        base_url: str,
         *,
         field: str,
         bound_epoch: int,
         records_of: Callable[[requests.Response], t.Iterable[dict]],
         on_stop: Callable[[int], None] | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(base_url)
         self._field = field
         self._bound_epoch = bound_epoch
         self._records_of = records_of
@@ -69,6 +70,7 @@ class ArticlesStream(IntercomStream):
 
     def get_new_paginator(self) -> StopWhenOlderPaginator:
         return StopWhenOlderPaginator(
+            self.url_base,
             field="updated_at",
             bound_epoch=self.lower_bound,
             records_of=self.parse_response,

@@ -1,30 +1,26 @@
-"""activity_logs: `GET /admins/activity_logs` in contiguous 30-day `created_at` windows.
+"""activity_logs: `GET /admins/activity_logs`, one `created_at` range from the bound to now.
 
-Each window follows `pages.next` in any shape; each record is assigned to exactly one window;
-the bookmark is the largest `created_at` seen. A 403 skips the stream after the first window.
-Code: `tap_intercom/streams/activity_logs.py` (`ActivityLogsStream`, `windows`, `in_window`);
-schema: `schemas/activity_logs.json`.
+The range follows `pages.next` in any shape; the bookmark is the largest `created_at` seen. A
+403 skips the stream after one request. The request counts are in
+`test_activity_logs_requests.py`. Code: `tap_intercom/streams/activity_logs.py`; schema:
+`schemas/activity_logs.json`.
 """
 
 from __future__ import annotations
 
-import itertools
-import math
 from urllib.parse import parse_qs, urlparse
 
-import pendulum
 import pytest
 import requests
 
 from fake_intercom import DATA_NOW
 from tap_intercom.schemas import stream_schema
-from tap_intercom.streams.activity_logs import WINDOW_SECONDS, in_window, windows
 from tests import oracle
 from tests.in_process import InProcessRun, rewrite_body, sync_in_process
 from tests.streams.helpers import iso, median_version
 
 PATH = "/admins/activity_logs"
-#: Before every activity log of the fake (fewer windows than the year 2000).
+#: Before every activity log of the fake.
 START = "2017-01-01T00:00:00Z"
 
 
@@ -34,37 +30,6 @@ def run(fake_intercom) -> InProcessRun:
 
 
 # --- request ---------------------------------------------------------------------------------
-
-
-def test_activity_logs_are_read_in_contiguous_30_day_windows(fake_intercom):
-    start = DATA_NOW - 100 * 86400 + 12345  # 100 days before the fake's newest log
-    start_iso = iso(start)
-    before = int(pendulum.now("UTC").int_timestamp)
-    run = sync_in_process(fake_intercom, {"activity_logs"}, start_date=start_iso)
-    after = int(pendulum.now("UTC").int_timestamp)
-
-    oracle.assert_ground_truth(fake_intercom, "activity_logs", run.records("activity_logs"), start)
-    first_pages = []
-    for query in run.queries_to(PATH):
-        if "page" not in query or query["page"] == ["1"]:
-            first_pages.append(
-                (int(query["created_at_after"][0]), int(query["created_at_before"][0]))
-            )
-    assert len(first_pages) in {
-        math.ceil((before - start) / WINDOW_SECONDS),
-        math.ceil((after - start) / WINDOW_SECONDS),
-    }
-    assert len(first_pages) > 3  # windowing really happened (~12 windows)
-    assert first_pages[0][0] == start - 1
-    for (lo1, hi1), (lo2, _) in itertools.pairwise(first_pages):
-        assert hi1 - lo1 <= WINDOW_SECONDS + 2
-        assert lo2 == hi1 - 2  # next window starts where the previous one ended
-    assert before <= first_pages[-1][1] - 1 <= after
-    # Several windows hold more than one page (the fake's default page size is 20).
-    assert any("page=2" in url for url in run.requests_to(PATH))
-    assert run.final_state["bookmarks"]["activity_logs"]["replication_key_value"] == iso(
-        max(a["created_at"] for a in fake_intercom.dataset.activity_logs)
-    )
 
 
 def _next_as_relative(body: dict) -> None:
@@ -104,12 +69,12 @@ def test_activity_logs_follow_every_pages_next_shape(fake_intercom, edit):
     oracle.assert_ground_truth(fake_intercom, "activity_logs", run.records("activity_logs"), start)
     pages = run.queries_to(PATH)
     assert any(q.get("page") == ["2"] for q in pages)
-    # Every follow-up page stays inside its window.
+    # Every follow-up page stays inside the range.
     assert all("created_at_after" in q and "created_at_before" in q for q in pages)
 
 
 def test_forbidden_activity_logs_stop_after_the_first_window(make_fake):
-    """A 403 skips the stream once, instead of failing every one of its ~100 windows."""
+    """A 403 skips the stream once, with one request and one warning."""
     fake = make_fake(scale="small", seed=1)
     fake.control(forbidden=[PATH])
     run = sync_in_process(fake, {"activity_logs", "help_centers"}, start_date=START)
@@ -118,40 +83,6 @@ def test_forbidden_activity_logs_stop_after_the_first_window(make_fake):
     skips = [line for line in run.log_lines() if "Skipping stream 'activity_logs'" in line]
     assert len(skips) == 1
     oracle.assert_ground_truth(fake, "help_centers", run.records("help_centers"), START)
-
-
-# --- transform: windows ----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("start", "end", "count"),
-    [(0, 0, 1), (0, 1, 1), (0, WINDOW_SECONDS, 1), (0, WINDOW_SECONDS + 1, 2), (5, 95 * 86400, 4)],
-)
-def test_windows_cover_the_range_without_gaps(start, end, count):
-    parts = list(windows(start, end))
-    assert len(parts) == count
-    assert parts[0][0] == start
-    assert parts[-1][1] == end
-    for (_, hi), (lo, _) in itertools.pairwise(parts):
-        assert hi == lo
-    assert all(hi - lo <= WINDOW_SECONDS for lo, hi in parts)
-
-
-def test_each_timestamp_belongs_to_exactly_one_window():
-    parts = list(windows(1000, 1000 + 3 * WINDOW_SECONDS + 7))
-    for created in (1000, 1000 + WINDOW_SECONDS, 1000 + 3 * WINDOW_SECONDS + 7, 10**10):
-        owners = [
-            (lo, hi)
-            for index, (lo, hi) in enumerate(parts)
-            if in_window(created, lo, hi, last=index == len(parts) - 1)
-        ]
-        assert len(owners) == 1, created
-    assert not any(in_window(999, lo, hi, last=True) for lo, hi in parts)
-
-
-@pytest.mark.parametrize("created", ["2024-01-01", None, True, 1.5])
-def test_a_created_at_that_is_not_an_epoch_is_kept_for_the_conformer(created):
-    assert in_window(created, 100, 110, last=False)
 
 
 def test_schema_leaves_metadata_free_form():

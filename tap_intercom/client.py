@@ -21,7 +21,7 @@ from tap_intercom.errors import IntercomForbiddenError
 from tap_intercom.links import on_base
 from tap_intercom.pagination import PageLinkPaginator
 from tap_intercom.responses import check_response, error_message, response_json
-from tap_intercom.retry import wait_generator
+from tap_intercom.retry import wait_generator, without_dns_retries
 from tap_intercom.schemas import discovered_schema
 from tap_intercom.sdk_seams import StreamSeams
 from tap_intercom.settings import DEFAULT_API_VERSION
@@ -97,6 +97,10 @@ class IntercomStream(StreamSeams):
 
     def response_error_message(self, response: requests.Response) -> str:
         return error_message(response)
+
+    def request_decorator(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+        """The SDK's retries, but a host name that does not resolve fails at once."""
+        return super().request_decorator(without_dns_retries(func))
 
     def backoff_max_tries(self) -> int:
         return self.run.settings.max_retries + 1

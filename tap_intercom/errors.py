@@ -17,6 +17,10 @@ class ConfigError(UserFacingError):
     """An invalid setting."""
 
 
+class UnresolvedHostError(UserFacingError):
+    """The API host name does not resolve (DNS): retrying would not help, so no retries."""
+
+
 class IntercomAuthError(FatalAPIError, UserFacingError):
     """Intercom rejected the access token (HTTP 401)."""
 

@@ -93,9 +93,25 @@ class ContactsStream(SearchStream):
                 record[field] = self.list_prefetcher.take(
                     f"{contact_id}/{field}", self._list_fetcher(contact_id, field, expand[field])
                 )
+                self._warn_if_short(contact_id, field, listing.get("total_count"), record[field])
             else:
                 record[field] = unwrap_list(listing, "data")
         return record
+
+    def _warn_if_short(self, contact_id: str, field: str, total: t.Any, items: list) -> None:
+        """Say so when the full list has fewer entries than the contact's inline
+        `total_count` (Intercom's list endpoint left some out): the record keeps what the
+        endpoint returned, and the difference must not pass unnoticed."""
+        if isinstance(total, int) and not isinstance(total, bool) and total > len(items):
+            self.logger.warning(
+                "contacts: contact %s has %s.total_count %d, but its list endpoint returned "
+                "%d; the record holds the %d returned",
+                contact_id,
+                field,
+                total,
+                len(items),
+                len(items),
+            )
 
     def _field_selected(self, field: str) -> bool:
         return self.mask.get(("properties", field), True)

@@ -178,7 +178,7 @@ CASES: dict[str, Case] = {
             catalog=str(ctx.tmp / "nope.json"),
         ),
         lambda ctx: (
-            "Error: Invalid value for '--catalog' / '--properties': "
+            "Error: Invalid value for '--catalog' / '--properties' / '-p': "
             f"'{ctx.tmp}/nope.json': No such file or directory"
         ),
         returncode=2,
@@ -200,7 +200,8 @@ CASES: dict[str, Case] = {
             state=str(ctx.tmp / "nope.json"),
         ),
         lambda ctx: (
-            f"Error: Invalid value for '--state': '{ctx.tmp}/nope.json': No such file or directory"
+            f"Error: Invalid value for '--state' / '-s': '{ctx.tmp}/nope.json': "
+            "No such file or directory"
         ),
         returncode=2,
     ),

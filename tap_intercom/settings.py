@@ -89,9 +89,9 @@ CONFIG_SCHEMA: dict[str, t.Any] = th.PropertiesList(
     th.Property(
         "request_timeout",
         th.CustomType({"type": ["number", "string", "null"]}),
-        default=DEFAULT_REQUEST_TIMEOUT,
         title="Request timeout",
         description="Seconds before an HTTP request times out (number or numeric string).",
+        default=DEFAULT_REQUEST_TIMEOUT,
     ),
     th.Property(
         "max_retries",

@@ -39,8 +39,9 @@ STATE_MARKER = "\x00"
 FLUSH_BYTES = 256 * 1024
 #: The main thread replays a spool in pieces of about this size.
 READ_BYTES = 1024 * 1024
-#: Disk the spools of a run may hold together; at this much, waiting streams pause.
-SPOOL_CAP_BYTES = 256 * 2**20
+#: Disk the spools of a run may hold together; at this much, waiting streams pause. The run
+#: holds at most this plus one flush, so TMPDIR stays under 256 MB (and 256 MiB).
+SPOOL_CAP_BYTES = 240 * 2**20
 #: A spool is written as files of about this size, each deleted once replayed.
 SEGMENT_BYTES = 16 * 2**20
 

@@ -355,8 +355,7 @@ OPENAPI_STREAMS: dict[str, tuple[list[str], dict[str, str | None], set[str]]] = 
             "contacts.contacts": None,
             "contacts.type": None,
         },
-        # search results carry no parts (a ticket_parts stream is another issue's)
-        {"ticket_parts"},
+        set(),
     ),
 }
 

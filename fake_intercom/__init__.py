@@ -32,7 +32,8 @@ Introspection (no auth, not rate-limited, not counted):
   that always answer 500), ``deleted_conversations``,
   ``scroll_exists_hold_seconds``, ``scroll_fail_after_pages``, ``scroll_page_size`` (default 50),
   ``scroll_idle_seconds`` (default 60), ``workspace_timezone``, ``mutate_every``,
-  ``reset_stats``.
+  ``search_lag`` (``{"min_s", "max_s"}``: each change becomes searchable after a random delay,
+  see ``search_lag.py``), ``reset_stats``.
 
 Ids: contacts and companies are 24-hex strings increasing with their index; conversation ids
 are ``str(1000000001 + index)``, ticket ids ``str(2000000001 + index)``. ``fake.dataset``

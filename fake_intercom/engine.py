@@ -62,8 +62,10 @@ class Engine(SearchableResources):
         per_page: int,
         cursor: str | None,
         tz: str,
+        hidden: Callable[[int], bool] | None = None,
     ) -> tuple[list[int], int, int, str | None]:
-        """Return (indexes of this page, total_count, page number, next cursor or None)."""
+        """Return (indexes of this page, total_count, page number, next cursor or None);
+        ``hidden`` leaves records out (search-index lag; made under ``ds.lock``)."""
         spec = self.specs[resource]
         day = DayCalc(tz) if spec.day_mode else None
         if query is not None:
@@ -78,7 +80,7 @@ class Engine(SearchableResources):
             pred = self._predicate(spec, query, day)
             out: list[tuple[Any, int]] = []
             for sv, i in self._walk(spec, query, sort_field, desc, after, day):
-                if pred is None or pred(i):
+                if (pred is None or pred(i)) and not (hidden is not None and hidden(i)):
                     out.append((sv, i))
                     if len(out) > per_page:
                         break

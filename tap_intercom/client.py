@@ -228,6 +228,16 @@ class IntercomStream(StreamSeams):
         state = self.tap_state.get("bookmarks", {}).get(self.name) or {}
         return bounds.lower_bound(state.get("replication_key_value"), self.run.settings.start_date)
 
+    @property
+    def bookmark_ceiling(self) -> bounds.Epoch | None:
+        """The latest bookmark this stream may save this run; None: no ceiling (`search`)."""
+        return None
+
+    def cap_bookmark(self, state: dict) -> None:
+        value = state.get("replication_key_value")
+        if isinstance(value, str):
+            state["replication_key_value"] = bounds.capped(value, self.bookmark_ceiling)
+
     # --- record path ----------------------------------------------------------------------
 
     def transform_record(self, record: dict, context: Context | None) -> dict | None:

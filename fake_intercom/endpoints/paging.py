@@ -20,6 +20,10 @@ class Paging:
     engine: Engine
     workspace_timezone: str
 
+    def not_yet_searchable(self, resource: str) -> Callable[[int], bool] | None:
+        """Search-index lag (``search_lag.SearchLag``); None: every record is searchable."""
+        return None
+
     @staticmethod
     def per_page(
         query: dict[str, str] | dict[str, Any], default: int, key: str = "per_page"
@@ -137,6 +141,7 @@ class Paging:
             pp,
             pag.get("starting_after"),
             self.workspace_timezone,
+            hidden=self.not_yet_searchable(resource),
         )
         return 200, self.cursor_envelope(
             resource, idxs, total, page, pp, nxt, build, key, list_type

@@ -27,6 +27,9 @@ Introspection (no auth, not rate-limited, not counted):
   ``{"stream", "key_properties", "records": [{keys..., "updated_at"}]}``.
 - ``POST /__fake/mutate`` ``{"contacts": n, "conversations": n, "companies": n}``
   (``fake.mutate(...)``): returns the mutated ids per resource.
+- ``POST /__fake/delete`` ``{"conversations": n, "contacts": n, "merge_contacts": n, "tags": n,
+  ...}`` (``fake.delete(...)``), ``GET /__fake/deleted?stream=S`` (``fake.deleted(S)``): deletions
+  and merges (``data/deletions.py``); the ground truth then holds the live records only.
 - ``POST /__fake/control`` (``fake.control(**settings)``), ``GET /__fake/control``: settings
   ``latency_ms``, ``rate_limit_per_10s``, ``faults``, ``forbidden``, ``broken`` (path prefixes
   that always answer 500), ``deleted_conversations``,

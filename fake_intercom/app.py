@@ -279,9 +279,12 @@ class App(SearchLag, Introspection, FaultInjection, Endpoints):
                 except ValueError as exc:
                     raise HTTPError(400, "bad_request", "Request body is not valid JSON") from exc
             fn: Callable[..., Any] = getattr(self, "ep_" + name)
-            status, body = fn(params=params, query=query, body=body_obj, base=base, path=path)
+            status, body = fn(
+                params=params, query=query, body=body_obj, base=base, path=path, version=version
+            )
         except HTTPError as exc:
             status, body = exc.status, self.error_body(exc.code, exc.message)
+            rl = {**rl, **exc.headers}
             truncate = False
         except QueryError as exc:
             status, body = 400, self.error_body(exc.code, exc.message)

@@ -191,6 +191,13 @@ class Introspection:
             return 200, self.mutate(
                 **{k: int(body.get(k, 0)) for k in ("contacts", "conversations", "companies")}
             )
+        if path == "/__fake/delete" and method == "POST":
+            return 200, self.ds.delete(**{str(k): int(v) for k, v in body.items()})
+        if path == "/__fake/deleted" and method == "GET":
+            return 200, {
+                "stream": query.get("stream"),
+                "ids": self.ds.deleted_keys(query.get("stream") or ""),
+            }
         if path == "/__fake/control" and method == "POST":
             return 200, self.control(body)
         if path == "/__fake/control" and method == "GET":

@@ -30,6 +30,7 @@ ROUTES: list[tuple[str, str, str]] = [
     ("GET", "/contacts/{id}/notes", "contact_notes"),
     ("GET", "/conversations", "conversations"),
     ("POST", "/conversations/search", "conversations_search"),
+    ("GET", "/conversations/deleted", "conversations_deleted"),
     ("GET", "/conversations/{id}", "conversation"),
     ("GET", "/data_attributes", "data_attributes"),
     ("GET", "/articles", "articles"),

@@ -55,9 +55,13 @@ class SearchLag:
         ).uniform(low, high)
 
     def not_yet_searchable(self, resource: str) -> Callable[[int], bool] | None:
-        """A test of a record index (call under ``ds.lock``), or None when nothing lags."""
+        """A test of a record index (call under ``ds.lock``), or None when every record is
+        searchable: left out are changes not searchable yet and deleted or merged records."""
         pending = self.ds.searchable_at.get(resource)
-        if not pending:
+        gone = self.ds.removed.get(resource)
+        if not pending and not gone:
             return None
         now = time.time()
-        return lambda i: pending.get(i, 0.0) > now
+        pending = pending or {}
+        gone = gone or {}
+        return lambda i: i in gone or pending.get(i, 0.0) > now

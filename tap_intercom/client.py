@@ -135,13 +135,18 @@ class IntercomStream(StreamSeams):
         *,
         params: dict[str, t.Any] | None = None,
         context: Context | None = None,
+        headers: dict[str, str] | None = None,
     ) -> requests.Response:
-        """One GET with this stream's auth, headers, retries and error handling (`url`
-        absolute or a path under the API base): for per-record detail requests."""
+        """One GET with this stream's auth, headers (`headers` override them), retries and
+        error handling (`url` absolute or a path under the API base): for per-record detail
+        requests."""
         if not url.startswith(("http://", "https://")):
             url = self.url_base + "/" + url.lstrip("/")
         prepared = self.build_prepared_request(
-            method="GET", url=url, params=params or {}, headers=self.http_headers
+            method="GET",
+            url=url,
+            params=params or {},
+            headers={**self.http_headers, **(headers or {})},
         )
         return self.send_prepared(prepared, context)
 

@@ -149,6 +149,17 @@ CONFIG_SCHEMA: dict[str, t.Any] = th.PropertiesList(
         ),
     ),
     th.Property(
+        "deleted_conversations",
+        th.BooleanType,
+        default=True,
+        title="Deleted conversations",
+        description=(
+            "Read `GET /conversations/deleted` (API 2.16, sent with that version) each run and "
+            "write a tombstone (`id`, `_sdc_deleted_at`) per conversation deleted since the "
+            "bookmark. Costs one request per 60 deletions (at least one per run)."
+        ),
+    ),
+    th.Property(
         "max_requests_per_minute",
         th.NumberType,
         title="Max requests per minute",
@@ -185,6 +196,7 @@ class Settings:
     concurrency: int
     parallel_streams: int
     search_lag_seconds: int
+    deleted_conversations: bool
     max_requests_per_minute: float | None
     user_agent: str | None
 
@@ -206,6 +218,7 @@ class Settings:
             search_lag_seconds=_whole_number(
                 config, "search_lag_seconds", DEFAULT_SEARCH_LAG_SECONDS, minimum=0
             ),
+            deleted_conversations=_flag(config, "deleted_conversations", default=True),
             max_requests_per_minute=_optional_rate(config),
             user_agent=str(config["user_agent"]) if config.get("user_agent") else None,
         )
@@ -319,4 +332,19 @@ def _optional_rate(config: t.Mapping[str, t.Any]) -> float | None:
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         return float(value) if value > 0 else None
     msg = f"max_requests_per_minute {value!r} is not a number; use e.g. 5000"
+    raise ConfigError(msg)
+
+
+def _flag(config: t.Mapping[str, t.Any], name: str, *, default: bool) -> bool:
+    value = config.get(name)
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"true", "1", "yes"}:
+        return True
+    if text in {"false", "0", "no"}:
+        return False
+    msg = f"{name} {value!r} is not true or false"
     raise ConfigError(msg)

@@ -17,6 +17,7 @@ from fake_intercom.data.contacts import ContactRecords
 from fake_intercom.data.conversation_parts import ConversationPartRecords
 from fake_intercom.data.conversations import ConversationRecords
 from fake_intercom.data.data_attributes import DataAttributeRecords
+from fake_intercom.data.deletions import DeletionRecords
 from fake_intercom.data.ground_truth import GroundTruth
 from fake_intercom.data.help_center import HelpCenterRecords
 from fake_intercom.data.ids import CONVERSATION_BASE, company_id, contact_id
@@ -59,6 +60,7 @@ class Dataset(
     ConversationRecords,
     ConversationPartRecords,
     TicketRecords,
+    DeletionRecords,
     GroundTruth,
 ):
     """All the data of one fake workspace. Thread safety: callers hold ``lock`` for mutations
@@ -84,6 +86,7 @@ class Dataset(
         self.deleted_conversations: set[str] = set()
         #: resource -> record index -> when its latest change becomes searchable (wall time).
         self.searchable_at: dict[str, dict[int, float]] = {}
+        self.init_deletions()
         r = Random(f"{seed}:timestamps")
 
         # --- small fixed resources ---

@@ -34,4 +34,5 @@ class DatasetState:
     extra_parts: dict[int, list[int]]
     deleted_conversations: set[str]
     searchable_at: dict[str, dict[int, float]]
+    removed: dict[str, dict[int, int]]
     _orig_updated: dict[int, int]

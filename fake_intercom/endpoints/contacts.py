@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fake_intercom.data.ids import CONTACT_BASE, parse_hex_id
+from fake_intercom.data.ids import CONTACT_BASE, contact_id, parse_hex_id
 from fake_intercom.endpoints.paging import Paging
 from fake_intercom.errors import HTTPError
+from fake_intercom.versions import version_at_least
 
 
 class ContactEndpoints(Paging):
@@ -35,8 +36,19 @@ class ContactEndpoints(Paging):
     def ep_contacts_search(self, body: Any, **_: Any) -> tuple[int, Any]:
         return self.do_search("contacts", body, 50, "id", self.ds.contact, "data", "list")
 
-    def ep_contact(self, params: dict[str, str], **_: Any) -> tuple[int, Any]:
-        return 200, self.ds.contact(self._contact_idx(params["id"]), full=True)
+    def ep_contact(
+        self, params: dict[str, str], base: str, version: str | None = None, **_: Any
+    ) -> tuple[int, Any]:
+        """A deleted contact is 404; a merged one 404 before 2.16, then 410 Gone with a
+        `Link` to the surviving contact."""
+        i = self._contact_idx(params["id"])
+        if self.ds.is_removed("contacts", i):
+            survivor = self.ds.merged_into.get(i)
+            if survivor is not None and version_at_least(version, (2, 16)):
+                link = f'<{base}/contacts/{contact_id(survivor)}>; rel="canonical"'
+                raise HTTPError(410, "gone", "Contact was merged", headers={"Link": link})
+            raise HTTPError(404, "not_found", "User Not Found")
+        return 200, self.ds.contact(i, full=True)
 
     def ep_contact_tags(self, params: dict[str, str], **_: Any) -> tuple[int, Any]:
         i = self._contact_idx(params["id"])

@@ -42,6 +42,9 @@ _PARTITIONS = "partitions"
 _CURRENTLY_SYNCING = "currently_syncing"
 _BOOKMARKS = "bookmarks"
 _IGNORED_ON_LOAD = frozenset({*SDK_TRANSIENT_KEYS, *STITCH_TRANSIENT_KEYS, _PARTITIONS})
+#: The tap's own date-time keys beside a stream's bookmark, kept as they are (e.g. how far the
+#: deleted-conversations listing was read, `tombstones`); Stitch's tap ignores them.
+EXTRA_BOOKMARK_KEYS = ("deleted_at",)
 
 
 def _normalise(stream: str, key: str, value: object) -> str:
@@ -100,6 +103,7 @@ def _load_bookmark(
         for key in bookmark
         if key not in _IGNORED_ON_LOAD
         and key not in (replication_key, _REPLICATION_KEY, _REPLICATION_KEY_VALUE)
+        and key not in EXTRA_BOOKMARK_KEYS
     )
     if unknown:
         warnings.append(f"state: ignoring unknown keys {unknown} in the bookmark of {stream!r}")
@@ -165,11 +169,15 @@ def load_external_state(
                 )
             continue
         value = _load_bookmark(str(stream), bookmark, replication_key, warnings)
+        loaded: dict[str, str] = {}
         if value is not None:
-            bookmarks[stream] = {
-                _REPLICATION_KEY: replication_key,
-                _REPLICATION_KEY_VALUE: value,
-            }
+            loaded = {_REPLICATION_KEY: replication_key, _REPLICATION_KEY_VALUE: value}
+        if isinstance(bookmark, Mapping):
+            for key in EXTRA_BOOKMARK_KEYS:
+                if bookmark.get(key) is not None:
+                    loaded[key] = _normalise(str(stream), key, bookmark[key])
+        if loaded:
+            bookmarks[stream] = loaded
 
     result: dict[str, Any] = {_BOOKMARKS: bookmarks}
     currently_syncing = state.get(_CURRENTLY_SYNCING)

@@ -23,6 +23,7 @@ ROUTES: list[tuple[str, str, str]] = [
     ("GET", "/companies/{id}/segments", "company_segments"),
     ("GET", "/contacts", "contacts"),
     ("POST", "/contacts/search", "contacts_search"),
+    ("GET", "/contacts/activities", "contact_activities"),
     ("GET", "/contacts/{id}", "contact"),
     ("GET", "/contacts/{id}/tags", "contact_tags"),
     ("GET", "/contacts/{id}/companies", "contact_companies"),

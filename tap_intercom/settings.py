@@ -160,6 +160,18 @@ CONFIG_SCHEMA: dict[str, t.Any] = th.PropertiesList(
         ),
     ),
     th.Property(
+        "contact_deletions_preview",
+        th.BooleanType,
+        default=False,
+        title="Contact deletions (Preview API)",
+        description=(
+            "Read Intercom's Preview `GET /contacts/activities` each run (sent with "
+            "`Intercom-Version: Preview`) and write a tombstone (`id`, `_sdc_deleted_at`) per "
+            "deleted or merged-away contact. Off by default: Preview can change without notice. "
+            "The first run reads the whole event history (one request per 150 events)."
+        ),
+    ),
+    th.Property(
         "max_requests_per_minute",
         th.NumberType,
         title="Max requests per minute",
@@ -197,6 +209,7 @@ class Settings:
     parallel_streams: int
     search_lag_seconds: int
     deleted_conversations: bool
+    contact_deletions_preview: bool
     max_requests_per_minute: float | None
     user_agent: str | None
 
@@ -219,6 +232,7 @@ class Settings:
                 config, "search_lag_seconds", DEFAULT_SEARCH_LAG_SECONDS, minimum=0
             ),
             deleted_conversations=_flag(config, "deleted_conversations", default=True),
+            contact_deletions_preview=_flag(config, "contact_deletions_preview", default=False),
             max_requests_per_minute=_optional_rate(config),
             user_agent=str(config["user_agent"]) if config.get("user_agent") else None,
         )

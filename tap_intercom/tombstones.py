@@ -12,6 +12,12 @@ made). The bound is its own bookmark, `deleted_at` beside the conversations' boo
 second the previous run's listing was requested (inclusive), else the conversations' lower
 bound. It is sent with `Intercom-Version: 2.16` when the configured version is older (the
 header is per request).
+
+Deleted and merged contacts come from the Preview `GET /contacts/activities` (opt-in,
+`contact_deletions_preview`: Preview can change without notice), events oldest first with a
+cursor: the cursor after the last event read is the bookmark (`activities_after`); a
+`contact.deleted` event tombstones its contact, a `contact.merged` one the merged-away
+`merge_source_id`. The first run reads the workspace's whole event history once.
 """
 
 from __future__ import annotations
@@ -37,6 +43,8 @@ DELETED_BOOKMARK = "deleted_at"
 DELETED_CONVERSATIONS_VERSION = "2.16"
 #: The listing's largest page.
 DELETED_PAGE_SIZE = 60
+ACTIVITIES_BOOKMARK = "activities_after"
+ACTIVITIES_PAGE_SIZE = 150
 
 
 def version_tuple(version: str) -> tuple[int, int]:
@@ -101,3 +109,39 @@ def deleted_conversations(stream: IntercomStream, since: bounds.Epoch) -> Iterab
         pages = body.get("pages") or {}
         url = pages.get("next") if isinstance(pages, dict) else None
         params = None
+
+
+def write_contact_deletions(stream: IntercomStream) -> None:
+    """A tombstone per contact deleted or merged away since the saved cursor; then the cursor
+    moves past the last event read (it is written once the events' tombstones are out)."""
+    state = stream.stream_state
+    cursor = state.get(ACTIVITIES_BOOKMARK)
+    while True:
+        params: dict[str, t.Any] = {"per_page": ACTIVITIES_PAGE_SIZE}
+        if cursor:
+            params["starting_after"] = cursor
+        body = response_json(
+            stream.fetch(
+                "/contacts/activities", params=params, headers={"Intercom-Version": "Preview"}
+            )
+        )
+        events = body.get("data") if isinstance(body, dict) else None
+        for event in events or []:
+            if not isinstance(event, dict):
+                continue
+            gone = {
+                "contact.deleted": event.get("contact_id"),
+                "contact.merged": event.get("merge_source_id"),
+            }.get(str(event.get("event_type")))
+            at = epoch_to_datetime(bounds.epoch_of(event.get("created_at")))
+            if gone and at:
+                write_tombstone(stream, {"id": str(gone)}, at)
+            if event.get("id") is not None:
+                cursor = str(event["id"])
+        if cursor:
+            state[ACTIVITIES_BOOKMARK] = cursor
+        pages = body.get("pages") if isinstance(body, dict) else None
+        following = pages.get("next") if isinstance(pages, dict) else None
+        if not events or not isinstance(following, dict) or not following.get("starting_after"):
+            return
+        cursor = str(following["starting_after"])

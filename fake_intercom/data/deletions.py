@@ -35,6 +35,7 @@ class DeletionRecords(DatasetState):
     removed: dict[str, dict[int, int]]
     merged_into: dict[int, int]
     removed_listed: dict[str, list[str]]
+    contact_activities: list[dict[str, Any]]
 
     def init_deletions(self) -> None:
         #: resource ("conversations", "contacts") -> record index -> deleted_at (epoch).
@@ -43,6 +44,8 @@ class DeletionRecords(DatasetState):
         self.merged_into = {}
         #: stream -> ids removed from its list.
         self.removed_listed = {stream: [] for stream in LISTED}
+        #: Preview `GET /contacts/activities` events (deleted, merged), oldest first.
+        self.contact_activities = []
 
     def is_removed(self, resource: str, i: int) -> bool:
         return i in self.removed.get(resource, {})
@@ -78,9 +81,31 @@ class DeletionRecords(DatasetState):
                         self.merged_into[i] = r.choice(
                             [k for k in live if k not in self.removed[resource]]
                         )
+                    if resource == "contacts":
+                        self._contact_activity(i, wall)
                 ids = contact_id if resource == "contacts" else _conversation_id
                 out[stream] = [ids(i) for i in picked]
         return out
+
+    def _contact_activity(self, i: int, wall: int) -> None:
+        n = len(self.contact_activities)
+        event: dict[str, Any] = {
+            "type": "contact_activity",
+            "id": f"{wall * 1000}.{n:06x}",
+            "created_at": wall,
+        }
+        survivor = self.merged_into.get(i)
+        if survivor is None:
+            event.update(event_type="contact.deleted", contact_id=contact_id(i), role="user")
+        else:
+            event.update(
+                event_type="contact.merged",
+                contact_id=contact_id(survivor),
+                role="user",
+                merge_source_id=contact_id(i),
+                merge_target_id=contact_id(survivor),
+            )
+        self.contact_activities.append(event)
 
     def deleted_keys(self, stream: str) -> list[str]:
         """Ids of the records of ``stream`` that were deleted or merged."""

@@ -36,6 +36,28 @@ class ContactEndpoints(Paging):
     def ep_contacts_search(self, body: Any, **_: Any) -> tuple[int, Any]:
         return self.do_search("contacts", body, 50, "id", self.ds.contact, "data", "list")
 
+    def ep_contact_activities(
+        self, query: dict[str, str], version: str | None = None, **_: Any
+    ) -> tuple[int, Any]:
+        """Preview only: contact events (here deleted and merged), oldest first, cursor."""
+        if version != "Preview":
+            raise HTTPError(404, "not_found", "Resource Not Found")
+        pp = self.per_page(query, 50)
+        with self.ds.lock:
+            events = list(self.ds.contact_activities)
+        after = query.get("starting_after")
+        start = 0
+        if after:
+            ids = [e["id"] for e in events]
+            if after not in ids:
+                raise HTTPError(400, "parameter_invalid", "starting_after is not a valid cursor")
+            start = ids.index(after) + 1
+        page = events[start : start + pp]
+        pages: dict[str, Any] = {"type": "pages", "per_page": pp}
+        if start + pp < len(events):
+            pages["next"] = {"starting_after": page[-1]["id"]}
+        return 200, {"type": "list", "data": page, "pages": pages}
+
     def ep_contact(
         self, params: dict[str, str], base: str, version: str | None = None, **_: Any
     ) -> tuple[int, Any]:

@@ -42,9 +42,11 @@ _PARTITIONS = "partitions"
 _CURRENTLY_SYNCING = "currently_syncing"
 _BOOKMARKS = "bookmarks"
 _IGNORED_ON_LOAD = frozenset({*SDK_TRANSIENT_KEYS, *STITCH_TRANSIENT_KEYS, _PARTITIONS})
-#: The tap's own date-time keys beside a stream's bookmark, kept as they are (e.g. how far the
-#: deleted-conversations listing was read, `tombstones`); Stitch's tap ignores them.
-EXTRA_BOOKMARK_KEYS = ("deleted_at",)
+#: The tap's own keys beside a stream's bookmark (how far a deletion listing was read,
+#: `tombstones`): a date-time, or an opaque cursor; Stitch's tap ignores them.
+EXTRA_DATETIME_KEYS = ("deleted_at",)
+EXTRA_CURSOR_KEYS = ("activities_after",)
+EXTRA_BOOKMARK_KEYS = (*EXTRA_DATETIME_KEYS, *EXTRA_CURSOR_KEYS)
 
 
 def _normalise(stream: str, key: str, value: object) -> str:
@@ -173,9 +175,12 @@ def load_external_state(
         if value is not None:
             loaded = {_REPLICATION_KEY: replication_key, _REPLICATION_KEY_VALUE: value}
         if isinstance(bookmark, Mapping):
-            for key in EXTRA_BOOKMARK_KEYS:
+            for key in EXTRA_DATETIME_KEYS:
                 if bookmark.get(key) is not None:
                     loaded[key] = _normalise(str(stream), key, bookmark[key])
+            for key in EXTRA_CURSOR_KEYS:
+                if isinstance(bookmark.get(key), str):
+                    loaded[key] = bookmark[key]
         if loaded:
             bookmarks[stream] = loaded
 

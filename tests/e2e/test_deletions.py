@@ -148,3 +148,24 @@ def test_target_stitch_dry_run_accepts_tombstones_and_versions(fake, tmp_path: P
     assert proc.returncode == 0, stderr[-5000:]
     assert "Batch is valid" in stderr
     assert "conversations (" in stderr
+
+
+def test_deleted_and_merged_contacts_become_tombstones_with_the_preview_opt_in(fake):
+    config = base_config(fake.base_url, start_date="2023-01-01T00:00:00Z")
+    catalog = select_streams(discover(config), {"contacts"})
+    fake.reset_stats()
+    default = run_tap(config, catalog=catalog)
+    assert "GET /contacts/activities" not in fake.stats()["requests_by_endpoint"]
+    opted = {**config, "contact_deletions_preview": True}
+    first = run_tap(opted, catalog=catalog, state=default.final_state)
+    assert first.returncode == 0, first.stderr[-3000:]
+    gone = fake.delete(contacts=2, merge_contacts=3)
+    fake.reset_stats()
+    second = run_tap(opted, catalog=catalog, state=first.final_state)
+    assert second.returncode == 0, second.stderr[-3000:]
+    tombstones = {r["id"] for r in second.records("contacts") if "_sdc_deleted_at" in r}
+    assert tombstones == set(gone["contacts"] + gone["merge_contacts"])
+    assert fake.stats()["intercom_versions"]["Preview"] == 1
+    assert second.final_state["bookmarks"]["contacts"]["activities_after"]
+    third = run_tap(opted, catalog=catalog, state=second.final_state)
+    assert not [r for r in third.records("contacts") if "_sdc_deleted_at" in r]

@@ -2,7 +2,8 @@
 """Deletions end to end: `meltano run tap-intercom target-postgres` with target-postgres'
 `activate_version` and `add_record_metadata` on and soft deletes (`hard_delete: false`).
 
-After deletions in the fake and a second run, every deleted record's row has
+After deletions and contact merges in the fake (the Preview contact
+activities opted in) and a second run, every deleted record's row has
 `_sdc_deleted_at` set, every live record's row has it NULL, and the live rows per table equal
 the fake's live records. Harness: `tests/test_meltano_postgres.py` (embedded PostgreSQL).
 """
@@ -24,6 +25,7 @@ pytestmark = pytest.mark.slow
 START_DATE = "2015-01-01T00:00:00Z"
 #: Per stream, how many records the fake deletes between the two runs.
 DELETIONS = {
+    "contacts": 2,
     "conversations": 4,
     "tags": 2,
     "teams": 1,
@@ -35,6 +37,7 @@ SOFT_DELETE = {
     "TARGET_POSTGRES_ACTIVATE_VERSION": "true",
     "TARGET_POSTGRES_ADD_RECORD_METADATA": "true",
     "TARGET_POSTGRES_HARD_DELETE": "false",
+    "TAP_INTERCOM_CONTACT_DELETIONS_PREVIEW": "true",
     "TAP_INTERCOM__SELECT": json.dumps([f"{stream}.*" for stream in DELETIONS]),
 }
 
@@ -58,7 +61,8 @@ def test_deleted_rows_are_soft_deleted_and_live_rows_stay_live(
     assert all(loaded.values()), {s: len(r) for s, r in loaded.items()}
     assert not any(any(rows.values()) for rows in loaded.values()), "deleted before any deletion"
 
-    deleted = fake.delete(**DELETIONS)
+    deleted = fake.delete(**DELETIONS, merge_contacts=2)
+    deleted["contacts"] += deleted.pop("merge_contacts")
     run_meltano(fake, pg_url, schema, tmp_path, **SOFT_DELETE)
 
     for stream in DELETIONS:

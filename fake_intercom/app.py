@@ -28,12 +28,13 @@ from .faults import FaultInjection, parse_faults
 from .introspection import Introspection
 from .routes import match_route
 from .search import QueryError
+from .search_lag import SearchLag
 
 UNLIMITED_LIMIT = 1_000_000
 VALID_VERSIONS = {f"1.{k}" for k in range(5)} | {f"2.{k}" for k in range(18)} | {"Preview"}
 
 
-class App(Introspection, FaultInjection, Endpoints):
+class App(SearchLag, Introspection, FaultInjection, Endpoints):
     """All server state. One instance per FakeIntercom."""
 
     def __init__(
@@ -58,6 +59,7 @@ class App(Introspection, FaultInjection, Endpoints):
         self.fault_rng = Random(f"{ds.seed}:faults")
         self.last_faulted: OrderedDict[str, bool] = OrderedDict()
         self.mutate_every = mutate_every
+        self.search_lag: tuple[float, float] | None = None
         self.forbidden: list[str] = []
         #: Path prefixes that always answer 500 (an outage of one endpoint).
         self.broken: list[str] = []
@@ -294,6 +296,7 @@ class App(Introspection, FaultInjection, Endpoints):
             body = versions.adapt(name, body, asked, self.company_of)
         except HTTPError as exc:
             status, body = exc.status, self.error_body(exc.code, exc.message)
+            rl = {**rl, **exc.headers}
             truncate = False
         except QueryError as exc:
             status, body = 400, self.error_body(exc.code, exc.message)

@@ -64,10 +64,12 @@ class Engine(SearchableResources):
         tz: str,
         *,
         exact_dates: bool = False,
+        hidden: Callable[[int], bool] | None = None,
     ) -> tuple[list[int], int, int, str | None]:
         """Return (indexes of this page, total_count, page number, next cursor or None).
 
-        ``exact_dates`` turns a resource's whole-day date semantics off (contacts from 2.17)."""
+        ``exact_dates`` turns a resource's whole-day date semantics off (contacts from 2.17);
+        ``hidden`` leaves records out (search-index lag; made under ``ds.lock``)."""
         spec = self.specs[resource]
         day_mode = spec.day_mode and not exact_dates
         day = DayCalc(tz) if day_mode else None
@@ -83,7 +85,7 @@ class Engine(SearchableResources):
             pred = self._predicate(spec, query, day)
             out: list[tuple[Any, int]] = []
             for sv, i in self._walk(spec, query, sort_field, desc, after, day):
-                if pred is None or pred(i):
+                if (pred is None or pred(i)) and not (hidden is not None and hidden(i)):
                     out.append((sv, i))
                     if len(out) > per_page:
                         break

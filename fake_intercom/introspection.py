@@ -9,12 +9,14 @@ import re
 import threading
 import time
 from collections import Counter, OrderedDict
+from collections.abc import Callable
 from datetime import datetime, timezone
 from random import Random
 from typing import Any
 
 from .data import Dataset
 from .faults import parse_faults
+from .search_lag import parse_search_lag
 
 
 def parse_start(value: Any) -> int | None:
@@ -56,6 +58,13 @@ class Introspection:
     scroll_idle_seconds: float
     workspace_timezone: str
     mutate_every: int | None
+    search_lag: tuple[float, float] | None
+
+    def search_lag_setting(self) -> dict[str, float] | None:
+        raise NotImplementedError
+
+    def search_delay(self) -> Callable[[str, int, int], float] | None:
+        raise NotImplementedError
 
     def reset_stats(self) -> None:
         with self.lock:
@@ -104,6 +113,7 @@ class Introspection:
             "scroll_idle_seconds": self.scroll_idle_seconds,
             "workspace_timezone": self.workspace_timezone,
             "mutate_every": self.mutate_every,
+            "search_lag": self.search_lag_setting(),
         }
 
     def control(self, settings: dict[str, Any]) -> dict[str, Any]:
@@ -141,6 +151,8 @@ class Introspection:
                     self.workspace_timezone = str(v)
                 elif k == "mutate_every":
                     self.mutate_every = None if v is None else int(v)
+                elif k == "search_lag":
+                    self.search_lag = parse_search_lag(v)
                 elif k == "reset_stats":
                     if v:
                         self.reset_stats()
@@ -152,7 +164,13 @@ class Introspection:
     def mutate(
         self, contacts: int = 0, conversations: int = 0, companies: int = 0
     ) -> dict[str, Any]:
-        out = self.ds.mutate(contacts=contacts, conversations=conversations, companies=companies)
+        out = self.ds.mutate(
+            contacts=contacts,
+            conversations=conversations,
+            companies=companies,
+            wall_clock=self.search_lag is not None,
+            search_delay=self.search_delay(),
+        )
         with self.lock:
             self.st_mutations += 1
         return out
@@ -173,6 +191,13 @@ class Introspection:
             return 200, self.mutate(
                 **{k: int(body.get(k, 0)) for k in ("contacts", "conversations", "companies")}
             )
+        if path == "/__fake/delete" and method == "POST":
+            return 200, self.ds.delete(**{str(k): int(v) for k, v in body.items()})
+        if path == "/__fake/deleted" and method == "GET":
+            return 200, {
+                "stream": query.get("stream"),
+                "ids": self.ds.deleted_keys(query.get("stream") or ""),
+            }
         if path == "/__fake/control" and method == "POST":
             return 200, self.control(body)
         if path == "/__fake/control" and method == "GET":

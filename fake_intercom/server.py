@@ -156,6 +156,14 @@ class FakeIntercom:
     ) -> dict[str, Any]:
         return self.app.mutate(contacts=contacts, conversations=conversations, companies=companies)
 
+    def delete(self, **counts: int) -> dict[str, list[str]]:
+        """Delete (or, ``merge_contacts``, merge) random live records (``data/deletions.py``)."""
+        return self.app.ds.delete(**counts)
+
+    def deleted(self, stream: str) -> list[str]:
+        """Ids of the deleted or merged records of ``stream``."""
+        return self.app.ds.deleted_keys(stream)
+
     def control(self, **settings: Any) -> dict[str, Any]:
         return self.app.control(settings)
 

@@ -246,3 +246,10 @@ def _article(article: dict[str, Any], version: Version) -> dict[str, Any]:
         for flag in ("ai_chatbot_availability", "ai_copilot_availability"):
             article[flag] = True
     return article
+
+
+def version_at_least(version: Version | str | None, minimum: Version) -> bool:
+    """Whether a request's version (parsed, or the raw `Intercom-Version` header; a missing
+    header is the app's default, 2.14 here; Preview is the newest) is `minimum` or newer."""
+    asked = version if isinstance(version, tuple) else parse(version)
+    return asked >= minimum

@@ -9,12 +9,16 @@ out-of-order record that the advancing bookmark has already passed.
 - a parent asks the API for the lowest bound among itself (when selected) and its selected
   parent-bookmarked children (`query_bound`): a child may still need parents the parent
   itself has already written;
-- a child needs its parent's record when the record is at or after the child's bound.
+- a child needs its parent's record when the record is at or after the child's bound;
+- a search stream (and its children) never saves a bookmark past its ceiling
+  (`search_ceiling`): search is an index that lags behind writes, per record and out of
+  order, so a change older than the newest record read may still be unsearchable.
 """
 
 from __future__ import annotations
 
 import calendar
+import math
 import typing as t
 from collections.abc import Iterable
 
@@ -37,6 +41,28 @@ def lower_bound(bookmark: str | None, start_date: str) -> Epoch:
     floored rather than rounded up.
     """
     return datetime_to_epoch(parse_datetime(bookmark or start_date))
+
+
+def search_ceiling(search_started: float, lag_seconds: int, lower: Epoch) -> Epoch:
+    """The latest bookmark a search stream may save this run.
+
+    Every change at least `lag_seconds` older than the run's first search request was
+    searchable when that request was made, so a bookmark at or before `search_started -
+    lag_seconds` skips nothing that a later search could still reveal; anything newer is read
+    again next run (targets upsert on the key). Never below the run's own lower bound: the
+    saved bookmark does not move backward.
+    """
+    return max(lower, math.floor(search_started) - lag_seconds)
+
+
+def capped(value: str, ceiling: Epoch | None) -> str:
+    """A bookmark value (a date-time string) no later than `ceiling` (None: no cap)."""
+    if ceiling is None:
+        return value
+    epoch = epoch_of(value)
+    if epoch is None or epoch <= ceiling:
+        return value
+    return t.cast("str", epoch_to_datetime(ceiling))
 
 
 def query_bound(own: Epoch, own_selected: bool, children: Iterable[Epoch]) -> Epoch:

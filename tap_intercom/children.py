@@ -4,7 +4,7 @@ A child's records have no useful cursor of their own: the parent's `updated_at` 
 parents to expand. So the child keeps one flat bookmark (`state_partitioning_keys = []`, never
 one partition per parent), and it advances that bookmark itself once all the records of one
 parent are written. The hand-off from parent to child is the child context (built by
-`ParentStream.get_child_context`): the parent's id and `updated_at`, nothing else.
+`ParentStream.child_context`): the parent's id and the bookmark its `updated_at` allows.
 """
 
 from __future__ import annotations
@@ -25,8 +25,10 @@ if t.TYPE_CHECKING:
 
     from singer_sdk.helpers.types import Context
 
-#: Child-context key holding the parent's `updated_at` (a normalised date-time string).
-PARENT_UPDATED_AT = "parent_updated_at"
+#: Child-context key holding the bookmark the child may save once this parent is complete:
+#: the parent's `updated_at` (a normalised date-time string), held back by the parent's
+#: `bookmark_ceiling` (search lag).
+PARENT_BOOKMARK = "parent_bookmark"
 
 
 class ParentBookmarkedChildStream(ParentBookmarkedSeams, IntercomStream):
@@ -67,7 +69,7 @@ class ParentBookmarkedChildStream(ParentBookmarkedSeams, IntercomStream):
             self.skip_forbidden(exc)
             return
         # Resumed after the last record was written: this parent is complete.
-        value = context[PARENT_UPDATED_AT]
+        value = context[PARENT_BOOKMARK]
         if self.parent_is_sorted:
             self.advance_bookmark(value)
         elif self._pending_bookmark is None or value > self._pending_bookmark:
@@ -120,8 +122,12 @@ class ParentStream(IntercomStream):
         )
 
     def child_context(self, raw: dict, record: dict) -> dict:
-        """What a child needs of one parent: its id and `updated_at` (a stream adds more)."""
-        return {self.child_context_key: record["id"], PARENT_UPDATED_AT: record["updated_at"]}
+        """What a child needs of one parent: its id and the bookmark the child may save after
+        it (a stream adds more)."""
+        return {
+            self.child_context_key: record["id"],
+            PARENT_BOOKMARK: bounds.capped(record["updated_at"], self.bookmark_ceiling),
+        }
 
     def generate_child_contexts(
         self, record: dict, context: Context | None

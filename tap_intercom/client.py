@@ -143,15 +143,19 @@ class IntercomStream(StreamSeams):
         *,
         params: dict[str, t.Any] | None = None,
         context: Context | None = None,
+        headers: dict[str, str] | None = None,
     ) -> requests.Response:
-        """One GET with this stream's auth, headers, retries and error handling, for
-        per-record detail requests. `url` is an API path (`/contacts/1/tags`) or a URL from a
-        response; either is mapped onto the configured API base (`links.on_base`)."""
+        """One GET with this stream's auth, headers (`headers` override them), retries and error
+        handling, for per-record detail requests. `url` is an API path (`/contacts/1/tags`) or a
+        URL from a response; either is mapped onto the configured API base (`links.on_base`)."""
         if not url.startswith(("http://", "https://")):
             url = "/" + url.lstrip("/")  # a path, never a `//host/...` reference
         url = on_base(url, self.url_base)
         prepared = self.build_prepared_request(
-            method="GET", url=url, params=params or {}, headers=self.http_headers
+            method="GET",
+            url=url,
+            params=params or {},
+            headers={**self.http_headers, **(headers or {})},
         )
         return self.send_prepared(prepared, context)
 
@@ -237,6 +241,16 @@ class IntercomStream(StreamSeams):
         """This run's inclusive lower bound (epoch seconds), frozen at first use (`bounds`)."""
         state = self.tap_state.get("bookmarks", {}).get(self.name) or {}
         return bounds.lower_bound(state.get("replication_key_value"), self.run.settings.start_date)
+
+    @property
+    def bookmark_ceiling(self) -> bounds.Epoch | None:
+        """The latest bookmark this stream may save this run; None: no ceiling (`search`)."""
+        return None
+
+    def cap_bookmark(self, state: dict) -> None:
+        value = state.get("replication_key_value")
+        if isinstance(value, str):
+            state["replication_key_value"] = bounds.capped(value, self.bookmark_ceiling)
 
     # --- record path ----------------------------------------------------------------------
 

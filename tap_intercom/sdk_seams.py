@@ -166,6 +166,17 @@ class StreamSeams(RESTStream[t.Any]):
         self._stream_version = version
         self._write_activate_version_message(version)
 
+    def _increment_stream_state(
+        self, latest_record: Record, *, context: Context | None = None
+    ) -> None:
+        """The SDK moves the bookmark to each record's replication key; the tap then caps it
+        (`cap_bookmark`: a search stream's bookmark stays behind the index lag)."""
+        super()._increment_stream_state(latest_record, context=context)
+        self.cap_bookmark(self.get_context_state(context))
+
+    def cap_bookmark(self, state: dict) -> None:
+        """Hold back a bookmark the SDK has just advanced (implemented by the stream)."""
+
     def cached_schema(self, build: Callable[[], dict]) -> dict:
         """The SDK keeps the stream's schema in `_schema`; it is built on first use here."""
         if self._schema is None:

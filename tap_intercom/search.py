@@ -6,16 +6,23 @@ dates by whole day, so this returns everything from the start of B's day and the
 filter drops what is older than B; conversations and tickets (and contacts from 2.17 on) compare
 exact seconds, so it returns exactly `updated_at >= B`. Because results are sorted, the
 bookmark can advance record by record and a sync killed midway resumes where it stopped.
+
+Search is an index that lags behind writes, per record and out of order: the bookmark (and
+the children's) never passes the start of the first search request minus `search_lag_seconds`
+(`bookmark_ceiling`, see `bounds.search_ceiling`).
 """
 
 from __future__ import annotations
 
 import queue
 import threading
+import time
 import typing as t
+from functools import cached_property
 
 from singer_sdk.helpers.jsonpath import extract_jsonpath
 
+from tap_intercom import bounds
 from tap_intercom.api_versions import SEARCH_SORT_ORDER
 from tap_intercom.client import PAGE_SIZE, IntercomStream
 from tap_intercom.pagination import CursorPaginator
@@ -73,6 +80,13 @@ class SearchStream(IntercomStream):
         """Inclusive lower bound sent to the API (a parent's children may need an earlier one)."""
         return self.lower_bound
 
+    @cached_property
+    def bookmark_ceiling(self) -> bounds.Epoch:
+        """Frozen just before the run's first search request (`request_records`)."""
+        return bounds.search_ceiling(
+            time.time(), self.run.settings.search_lag_seconds, self.lower_bound
+        )
+
     def prepare_request_payload(
         self, context: Context | None, next_page_token: str | None
     ) -> dict[str, t.Any]:
@@ -100,6 +114,7 @@ class SearchStream(IntercomStream):
         # Resolved here, on this thread, before the producer may read them.
         _ = self.mask
         _ = self.query_lower_bound
+        _ = self.bookmark_ceiling
         pages: queue.Queue[tuple[t.Any, requests.Response] | BaseException | None] = queue.Queue(
             maxsize=LOOKAHEAD_PAGES
         )

@@ -37,6 +37,10 @@ DEFAULT_MAX_RETRY_WAIT = 60
 DEFAULT_CONCURRENCY = 32
 #: Top-level streams (each with its children) syncing at the same time.
 DEFAULT_PARALLEL_STREAMS = 8
+#: How far behind writes Intercom's search index may be, in seconds. Intercom says the delay
+#: "can take a few minutes"; 10 minutes is twice a generous reading of that, and re-reading
+#: the last 10 minutes of changes costs a few extra records per run (targets upsert on the key).
+DEFAULT_SEARCH_LAG_SECONDS = 600
 
 CONFIG_SCHEMA: dict[str, t.Any] = th.PropertiesList(
     th.Property(
@@ -138,6 +142,42 @@ CONFIG_SCHEMA: dict[str, t.Any] = th.PropertiesList(
         ),
     ),
     th.Property(
+        "search_lag_seconds",
+        th.IntegerType,
+        default=DEFAULT_SEARCH_LAG_SECONDS,
+        title="Search lag seconds",
+        description=(
+            "How far Intercom's search index may lag behind writes (contacts, conversations "
+            "and their parts, tickets). The bookmark of these streams never passes the start "
+            "of the run's first search minus this, so a change that was not yet searchable is "
+            "read next run; the cost is re-reading the changes of the last this-many seconds "
+            "(and of the run itself) each run. 0 = trust the index (may lose changes)."
+        ),
+    ),
+    th.Property(
+        "deleted_conversations",
+        th.BooleanType,
+        default=True,
+        title="Deleted conversations",
+        description=(
+            "Read `GET /conversations/deleted` (API 2.16, sent with that version) each run and "
+            "write a tombstone (`id`, `_sdc_deleted_at`) per conversation deleted since the "
+            "bookmark. Costs one request per 60 deletions (at least one per run)."
+        ),
+    ),
+    th.Property(
+        "contact_deletions_preview",
+        th.BooleanType,
+        default=False,
+        title="Contact deletions (Preview API)",
+        description=(
+            "Read Intercom's Preview `GET /contacts/activities` each run (sent with "
+            "`Intercom-Version: Preview`) and write a tombstone (`id`, `_sdc_deleted_at`) per "
+            "deleted or merged-away contact. Off by default: Preview can change without notice. "
+            "The first run reads the whole event history (one request per 150 events)."
+        ),
+    ),
+    th.Property(
         "max_requests_per_minute",
         th.CustomType({"type": ["number", "string", "null"]}),
         title="Max requests per minute",
@@ -174,6 +214,9 @@ class Settings:
     max_retry_wait: float
     concurrency: int
     parallel_streams: int
+    search_lag_seconds: int
+    deleted_conversations: bool
+    contact_deletions_preview: bool
     max_requests_per_minute: float | None
     user_agent: str | None
 
@@ -197,6 +240,11 @@ class Settings:
             parallel_streams=_whole_number(
                 config, "parallel_streams", DEFAULT_PARALLEL_STREAMS, minimum=1
             ),
+            search_lag_seconds=_whole_number(
+                config, "search_lag_seconds", DEFAULT_SEARCH_LAG_SECONDS, minimum=0
+            ),
+            deleted_conversations=_flag(config, "deleted_conversations", default=True),
+            contact_deletions_preview=_flag(config, "contact_deletions_preview", default=False),
             max_requests_per_minute=_optional_rate(config),
             user_agent=str(config["user_agent"]) if config.get("user_agent") else None,
         )
@@ -327,3 +375,18 @@ def _optional_rate(config: t.Mapping[str, t.Any]) -> float | None:
         msg = f"max_requests_per_minute {value!r} is not a number; use e.g. 5000"
         raise ConfigError(msg)
     return rate if rate > 0 else None
+
+
+def _flag(config: t.Mapping[str, t.Any], name: str, *, default: bool) -> bool:
+    value = config.get(name)
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"true", "1", "yes"}:
+        return True
+    if text in {"false", "0", "no"}:
+        return False
+    msg = f"{name} {value!r} is not true or false"
+    raise ConfigError(msg)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from array import array
+from collections.abc import Callable
 from random import Random
 
 from fake_intercom.data.activity_logs import ActivityLogRecords
@@ -16,6 +17,7 @@ from fake_intercom.data.contacts import ContactRecords
 from fake_intercom.data.conversation_parts import ConversationPartRecords
 from fake_intercom.data.conversations import ConversationRecords
 from fake_intercom.data.data_attributes import DataAttributeRecords
+from fake_intercom.data.deletions import DeletionRecords
 from fake_intercom.data.ground_truth import GroundTruth
 from fake_intercom.data.help_center import HelpCenterRecords
 from fake_intercom.data.ids import CONVERSATION_BASE, company_id, contact_id
@@ -58,6 +60,7 @@ class Dataset(
     ConversationRecords,
     ConversationPartRecords,
     TicketRecords,
+    DeletionRecords,
     GroundTruth,
 ):
     """All the data of one fake workspace. Thread safety: callers hold ``lock`` for mutations
@@ -81,6 +84,9 @@ class Dataset(
         self.data_version = 0
         self._orig_updated: dict[int, int] = {}
         self.deleted_conversations: set[str] = set()
+        #: resource -> record index -> when its latest change becomes searchable (wall time).
+        self.searchable_at: dict[str, dict[int, float]] = {}
+        self.init_deletions()
         r = Random(f"{seed}:timestamps")
 
         # --- small fixed resources ---
@@ -171,8 +177,21 @@ class Dataset(
         conversations: int = 0,
         companies: int = 0,
         now: float | None = None,
+        *,
+        wall_clock: bool = False,
+        search_delay: Callable[[str, int, int], float] | None = None,
     ) -> dict[str, list[str]]:
-        wall = int(now if now is not None else time.time())
+        """Give random records of each resource a new version (``updated_at`` now).
+
+        By default every call moves its records past the newest of their resource (a distinct,
+        increasing second per call, which may run ahead of the wall clock); with
+        ``wall_clock`` a record's new ``updated_at`` is the wall-clock second (past its own
+        previous one), as Intercom's, which search-index lag needs to be meaningful.
+        ``search_delay(resource, index, version)`` gives each change its delay before search
+        sees it (``searchable_at``).
+        """
+        written = now if now is not None else time.time()
+        wall = int(written)
         out: dict[str, list[str]] = {"contacts": [], "conversations": [], "companies": []}
         with self.lock:
             self.data_version += 1
@@ -188,10 +207,15 @@ class Dataset(
                     continue
                 ts = max(wall, bulk.max_updated() + 1)
                 for i in sorted(r.sample(range(bulk.count), n_pick)):
+                    if wall_clock:
+                        ts = max(wall, bulk.updated[i] + 1)
                     if name == "conversations":
                         if i not in self.extra_parts:
                             self._orig_updated[i] = bulk.updated[i]
                         self.extra_parts.setdefault(i, []).append(ts)
                     bulk.set_updated(i, ts)
+                    if search_delay is not None:
+                        delay = search_delay(name, i, bulk.version[i])
+                        self.searchable_at.setdefault(name, {})[i] = written + delay
                     out[name].append(idfn(i))
         return out

@@ -53,9 +53,11 @@ class GroundTruth(DatasetState):
                     "conversations": lambda i: str(CONVERSATION_BASE + i),
                     "tickets": lambda i: str(TICKET_BASE + i),
                 }[stream]
+                gone = self.removed.get(stream, {})
                 recs = [
                     {"id": idf(k & LOW_MASK), "updated_at": k >> SHIFT}
                     for k in self._bulk_from(bulk, lo)
+                    if (k & LOW_MASK) not in gone
                 ]
             elif stream == "conversation_parts":
                 recs = []
@@ -63,7 +65,7 @@ class GroundTruth(DatasetState):
                 for key in self._bulk_from(self.conversations, lo):
                     i = key & LOW_MASK
                     cid = str(CONVERSATION_BASE + i)
-                    if cid in deleted:
+                    if cid in deleted or i in self.removed["conversations"]:
                         continue
                     times = self.part_times(i)
                     recs.extend(

@@ -33,4 +33,6 @@ class DatasetState:
     n_parts: array
     extra_parts: dict[int, list[int]]
     deleted_conversations: set[str]
+    searchable_at: dict[str, dict[int, float]]
+    removed: dict[str, dict[int, int]]
     _orig_updated: dict[int, int]

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fake_intercom.data.ids import CONTACT_BASE, parse_hex_id
+from fake_intercom.data.ids import CONTACT_BASE, contact_id, parse_hex_id
 from fake_intercom.endpoints.paging import Paging
 from fake_intercom.errors import HTTPError
-from fake_intercom.versions import DEFAULT, Version, contact_search_by_second
+from fake_intercom.versions import DEFAULT, Version, contact_search_by_second, version_at_least
 
 
 class ContactEndpoints(Paging):
@@ -47,8 +47,41 @@ class ContactEndpoints(Paging):
             exact_dates=contact_search_by_second(version),
         )
 
-    def ep_contact(self, params: dict[str, str], **_: Any) -> tuple[int, Any]:
-        return 200, self.ds.contact(self._contact_idx(params["id"]), full=True)
+    def ep_contact_activities(
+        self, query: dict[str, str], version: str | None = None, **_: Any
+    ) -> tuple[int, Any]:
+        """Preview only: contact events (here deleted and merged), oldest first, cursor."""
+        if version != "Preview":
+            raise HTTPError(404, "not_found", "Resource Not Found")
+        pp = self.per_page(query, 50)
+        with self.ds.lock:
+            events = list(self.ds.contact_activities)
+        after = query.get("starting_after")
+        start = 0
+        if after:
+            ids = [e["id"] for e in events]
+            if after not in ids:
+                raise HTTPError(400, "parameter_invalid", "starting_after is not a valid cursor")
+            start = ids.index(after) + 1
+        page = events[start : start + pp]
+        pages: dict[str, Any] = {"type": "pages", "per_page": pp}
+        if start + pp < len(events):
+            pages["next"] = {"starting_after": page[-1]["id"]}
+        return 200, {"type": "list", "data": page, "pages": pages}
+
+    def ep_contact(
+        self, params: dict[str, str], base: str, version: str | None = None, **_: Any
+    ) -> tuple[int, Any]:
+        """A deleted contact is 404; a merged one 404 before 2.16, then 410 Gone with a
+        `Link` to the surviving contact."""
+        i = self._contact_idx(params["id"])
+        if self.ds.is_removed("contacts", i):
+            survivor = self.ds.merged_into.get(i)
+            if survivor is not None and version_at_least(version, (2, 16)):
+                link = f'<{base}/contacts/{contact_id(survivor)}>; rel="canonical"'
+                raise HTTPError(410, "gone", "Contact was merged", headers={"Link": link})
+            raise HTTPError(404, "not_found", "User Not Found")
+        return 200, self.ds.contact(i, full=True)
 
     def ep_contact_tags(self, params: dict[str, str], **_: Any) -> tuple[int, Any]:
         i = self._contact_idx(params["id"])

@@ -20,6 +20,10 @@ class Paging:
     engine: Engine
     workspace_timezone: str
 
+    def not_yet_searchable(self, resource: str) -> Callable[[int], bool] | None:
+        """Search-index lag (``search_lag.SearchLag``); None: every record is searchable."""
+        return None
+
     @staticmethod
     def per_page(
         query: dict[str, str] | dict[str, Any], default: int, key: str = "per_page"
@@ -140,6 +144,7 @@ class Paging:
             pag.get("starting_after"),
             self.workspace_timezone,
             exact_dates=exact_dates,
+            hidden=self.not_yet_searchable(resource),
         )
         return 200, self.cursor_envelope(
             resource, idxs, total, page, pp, nxt, build, key, list_type

@@ -42,6 +42,11 @@ _PARTITIONS = "partitions"
 _CURRENTLY_SYNCING = "currently_syncing"
 _BOOKMARKS = "bookmarks"
 _IGNORED_ON_LOAD = frozenset({*SDK_TRANSIENT_KEYS, *STITCH_TRANSIENT_KEYS, _PARTITIONS})
+#: The tap's own keys beside a stream's bookmark (how far a deletion listing was read,
+#: `tombstones`): a date-time, or an opaque cursor; Stitch's tap ignores them.
+EXTRA_DATETIME_KEYS = ("deleted_at",)
+EXTRA_CURSOR_KEYS = ("activities_after",)
+EXTRA_BOOKMARK_KEYS = (*EXTRA_DATETIME_KEYS, *EXTRA_CURSOR_KEYS)
 
 
 def _normalise(stream: str, key: str, value: object) -> str:
@@ -100,6 +105,7 @@ def _load_bookmark(
         for key in bookmark
         if key not in _IGNORED_ON_LOAD
         and key not in (replication_key, _REPLICATION_KEY, _REPLICATION_KEY_VALUE)
+        and key not in EXTRA_BOOKMARK_KEYS
     )
     if unknown:
         warnings.append(f"state: ignoring unknown keys {unknown} in the bookmark of {stream!r}")
@@ -165,11 +171,18 @@ def load_external_state(
                 )
             continue
         value = _load_bookmark(str(stream), bookmark, replication_key, warnings)
+        loaded: dict[str, str] = {}
         if value is not None:
-            bookmarks[stream] = {
-                _REPLICATION_KEY: replication_key,
-                _REPLICATION_KEY_VALUE: value,
-            }
+            loaded = {_REPLICATION_KEY: replication_key, _REPLICATION_KEY_VALUE: value}
+        if isinstance(bookmark, Mapping):
+            for key in EXTRA_DATETIME_KEYS:
+                if bookmark.get(key) is not None:
+                    loaded[key] = _normalise(str(stream), key, bookmark[key])
+            for key in EXTRA_CURSOR_KEYS:
+                if isinstance(bookmark.get(key), str):
+                    loaded[key] = bookmark[key]
+        if loaded:
+            bookmarks[stream] = loaded
 
     result: dict[str, Any] = {_BOOKMARKS: bookmarks}
     currently_syncing = state.get(_CURRENTLY_SYNCING)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typing as t
 
-from tap_intercom.client import IntercomStream
 from tap_intercom.errors import IntercomNotFoundError
+from tap_intercom.full_table import FullTableStream
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable
@@ -24,7 +24,7 @@ def normalize_admin_avatar(record: dict) -> dict:
     return record
 
 
-class AdminsStream(IntercomStream):
+class AdminsStream(FullTableStream):
     """GET /admins, then GET /admins/{id} for each admin (the detail is authoritative).
 
     The details of a listed page are fetched on the worker pool as soon as the list arrives
@@ -82,8 +82,8 @@ class AdminsStream(IntercomStream):
         return normalize_admin_avatar(record)
 
 
-class TeamsStream(IntercomStream):
-    """GET /teams."""
+class TeamsStream(FullTableStream):
+    """GET /teams, a table version each run (`full_table`)."""
 
     name = "teams"
     path = "/teams"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typing as t
 
+from tap_intercom import tombstones
 from tap_intercom.errors import IntercomNotFoundError
 from tap_intercom.pagination import next_page_url
 from tap_intercom.records import unwrap_list
@@ -73,6 +74,9 @@ class ContactsStream(SearchStream):
         self.list_prefetcher.submit_page(wanted)
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
+        """First the tombstones of deleted and merged contacts (opt-in), then the search."""
+        if self.selected and self.run.settings.contact_deletions_preview:
+            tombstones.write_contact_deletions(self)
         try:
             yield from super().get_records(context)
         finally:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import typing as t
 
-from tap_intercom import bounds
+from tap_intercom import bounds, tombstones
 from tap_intercom.children import ParentBookmarkedChildStream, ParentStream
-from tap_intercom.errors import IntercomNotFoundError
+from tap_intercom.errors import (
+    IntercomForbiddenError,
+    IntercomNotFoundError,
+    IntercomVersionError,
+)
 from tap_intercom.records import unwrap_list
 from tap_intercom.search import SearchStream
 from tap_intercom.streams.companies import denest_company
@@ -36,6 +40,24 @@ class ConversationsStream(ParentStream, SearchStream):
     path = "/conversations/search"
     records_jsonpath = "$.conversations[*]"
     child_context_key = "conversation_id"
+
+    def parent_records(self, context: Context | None) -> Iterable[dict]:
+        """First a tombstone per conversation deleted since the lower bound, then the search."""
+        if self.selected and self.run.settings.deleted_conversations:
+            self.write_deletion_tombstones()
+        yield from super().parent_records(context)
+
+    def write_deletion_tombstones(self) -> None:
+        """A deleted conversation's parts stay in conversation_parts: join them to the
+        conversation's `_sdc_deleted_at` (the listing names no parts)."""
+        try:
+            tombstones.write_deleted_conversations(self)
+        except (IntercomForbiddenError, IntercomNotFoundError, IntercomVersionError) as exc:
+            self.logger.warning(
+                "conversations: deleted conversations are not available (%s); "
+                "set deleted_conversations: false to skip the request",
+                exc,
+            )
 
     def on_page_fetched(self, response: requests.Response) -> None:
         """Hand a page's conversations to the children as soon as it arrives."""

@@ -18,6 +18,7 @@ from tap_intercom.api_versions import (
 )
 from tap_intercom.client import IntercomStream
 from tap_intercom.errors import IntercomForbiddenError
+from tap_intercom.full_table import FullTableStream
 from tap_intercom.records import stitch_record_hash, unwrap_list
 
 if t.TYPE_CHECKING:
@@ -49,7 +50,7 @@ class DataAttributeReader(IntercomStream):
         return [item for item in items or [] if isinstance(item, dict)]
 
 
-class DataAttributesStream(DataAttributeReader):
+class DataAttributesStream(FullTableStream, DataAttributeReader):
     """Every data attribute of every model (contact, company, conversation), full table.
 
     Keyed by `model` + `name` (names repeat across models; standard attributes have no `id`);
@@ -59,7 +60,7 @@ class DataAttributesStream(DataAttributeReader):
     name = "data_attributes"
     primary_keys: t.ClassVar[list[str]] = ["model", "name"]
 
-    def get_records(self, context: Context | None) -> Iterable[dict]:
+    def table_records(self, context: Context | None) -> Iterable[dict]:
         for model in MODELS:
             try:
                 attributes = self.attributes_of(model)

@@ -6,6 +6,7 @@ import typing as t
 
 from tap_intercom.client import PAGE_SIZE, IntercomStream
 from tap_intercom.dates import epoch_to_datetime
+from tap_intercom.full_table import FullTableStream
 from tap_intercom.pagination import PageLinkPaginator
 
 if t.TYPE_CHECKING:
@@ -85,8 +86,9 @@ class ArticlesStream(IntercomStream):
         )
 
 
-class PagedListStream(IntercomStream):
-    """A full-table, page-numbered list (follows `pages.next`), asked for full pages."""
+class PagedListStream(FullTableStream):
+    """A full-table, page-numbered list (follows `pages.next`), asked for full pages, a
+    table version each run (`full_table`)."""
 
     page_size: t.ClassVar[int] = PAGE_SIZE
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from tap_intercom.client import IntercomStream
+from tap_intercom.full_table import FullTableStream
 
 
-class TagsStream(IntercomStream):
-    """GET /tags."""
+class TagsStream(FullTableStream):
+    """GET /tags, a table version each run (`full_table`)."""
 
     name = "tags"
     path = "/tags"

@@ -133,10 +133,19 @@ def test_primary_keys_are_unique_in_every_stream(full_sync):
         assert not duplicates, (stream, sorted(duplicates)[:5])
 
 
-def test_only_stitchs_attribute_tables_are_wrapped_in_activate_version(full_sync):
-    """Their replace semantics are in `tests/streams/test_data_attributes.py`."""
+def test_streams_read_in_full_are_wrapped_in_activate_version(full_sync):
+    """Every stream read in full each run writes table versions (`tap_intercom/full_table.py`),
+    so a target can retire what vanished; the attribute tables' replace semantics are in
+    `tests/streams/test_data_attributes.py`."""
     wrapped = {m.get("stream") for m in full_sync.messages if m["type"] == "ACTIVATE_VERSION"}
-    assert wrapped == {"company_attributes", "contact_attributes"}
+    assert wrapped == {
+        "company_attributes",
+        "contact_attributes",
+        "admins",
+        "tags",
+        "teams",
+        "segments",
+    }
 
 
 def test_final_state_is_stitch_and_sdk_compatible(full_sync):

@@ -1,0 +1,134 @@
+"""Deletions and merges: records that vanish from the workspace, and the truth about them.
+
+``delete(...)`` (``POST /__fake/delete``) removes records, each with a ``deleted_at`` (now):
+
+- conversations vanish from search and ``GET /conversations/{id}`` (404) and are listed by
+  ``GET /conversations/deleted`` (2.16+);
+- contacts are deleted (404) or merged into another contact (404 before 2.16, then 410 with a
+  ``Link`` to the survivor); both vanish from search and lists;
+- tags, teams, contact segments, collections and help centers vanish from their lists.
+
+``deleted_keys(stream)`` is what a warehouse must mark deleted; the ground truth is the live
+records only. Nothing is deleted unless asked, so the default data is unchanged.
+"""
+
+from __future__ import annotations
+
+import time
+from random import Random
+from typing import Any
+
+from fake_intercom.data.ids import CONVERSATION_BASE, contact_id
+from fake_intercom.data.state import DatasetState
+
+#: Small resources removable by ``delete``: the stream and the Dataset list holding it.
+LISTED = {
+    "tags": "tags",
+    "teams": "teams",
+    "segments": "contact_segments",
+    "collections": "collections",
+    "help_centers": "help_centers",
+}
+
+
+class DeletionRecords(DatasetState):
+    removed: dict[str, dict[int, int]]
+    merged_into: dict[int, int]
+    removed_listed: dict[str, list[str]]
+    contact_activities: list[dict[str, Any]]
+
+    def init_deletions(self) -> None:
+        #: resource ("conversations", "contacts") -> record index -> deleted_at (epoch).
+        self.removed = {"conversations": {}, "contacts": {}}
+        #: merged contact index -> surviving contact index.
+        self.merged_into = {}
+        #: stream -> ids removed from its list.
+        self.removed_listed = {stream: [] for stream in LISTED}
+        #: Preview `GET /contacts/activities` events (deleted, merged), oldest first.
+        self.contact_activities = []
+
+    def is_removed(self, resource: str, i: int) -> bool:
+        return i in self.removed.get(resource, {})
+
+    def delete(self, now: float | None = None, **counts: int) -> dict[str, list[str]]:
+        """Remove ``counts[stream]`` random live records of each stream (``merge_contacts``:
+        contacts merged into a live contact); returns the removed ids per stream."""
+        wall = int(now if now is not None else time.time())
+        out: dict[str, list[str]] = {}
+        with self.lock:
+            self.data_version += 1
+            r = Random(f"{self.seed}:delete:{self.data_version}")
+            for stream, n in sorted(counts.items()):
+                if not n:
+                    continue
+                if stream in LISTED:
+                    items: list[dict[str, Any]] = getattr(self, LISTED[stream])
+                    gone = r.sample(range(len(items)), min(int(n), len(items)))
+                    out[stream] = [str(items[k]["id"]) for k in sorted(gone)]
+                    items[:] = [item for k, item in enumerate(items) if k not in set(gone)]
+                    self.removed_listed[stream] += out[stream]
+                    continue
+                resource = "contacts" if stream == "merge_contacts" else stream
+                if resource not in self.removed:
+                    msg = f"cannot delete {stream!r}"
+                    raise ValueError(msg)
+                bulk = self.bulks[resource]
+                live = [i for i in range(bulk.count) if i not in self.removed[resource]]
+                picked = sorted(r.sample(live, min(int(n), max(0, len(live) - 1))))
+                for i in picked:
+                    self.removed[resource][i] = wall
+                    if stream == "merge_contacts":
+                        self.merged_into[i] = r.choice(
+                            [k for k in live if k not in self.removed[resource]]
+                        )
+                    if resource == "contacts":
+                        self._contact_activity(i, wall)
+                ids = contact_id if resource == "contacts" else _conversation_id
+                out[stream] = [ids(i) for i in picked]
+        return out
+
+    def _contact_activity(self, i: int, wall: int) -> None:
+        n = len(self.contact_activities)
+        event: dict[str, Any] = {
+            "type": "contact_activity",
+            "id": f"{wall * 1000}.{n:06x}",
+            "created_at": wall,
+        }
+        survivor = self.merged_into.get(i)
+        if survivor is None:
+            event.update(event_type="contact.deleted", contact_id=contact_id(i), role="user")
+        else:
+            event.update(
+                event_type="contact.merged",
+                contact_id=contact_id(survivor),
+                role="user",
+                merge_source_id=contact_id(i),
+                merge_target_id=contact_id(survivor),
+            )
+        self.contact_activities.append(event)
+
+    def deleted_keys(self, stream: str) -> list[str]:
+        """Ids of the records of ``stream`` that were deleted or merged."""
+        with self.lock:
+            if stream in LISTED:
+                return list(self.removed_listed[stream])
+            ids = contact_id if stream == "contacts" else _conversation_id
+            return [ids(i) for i in sorted(self.removed.get(stream, {}))]
+
+    def deleted_conversations_list(self) -> list[dict[str, Any]]:
+        """``GET /conversations/deleted`` items, oldest deletion first."""
+        with self.lock:
+            items = sorted(self.removed["conversations"].items(), key=lambda kv: (kv[1], kv[0]))
+        return [
+            {
+                "type": "deleted_conversation",
+                "id": _conversation_id(i),
+                "deleted_at": deleted_at,
+                "metrics_retained": True,
+            }
+            for i, deleted_at in items
+        ]
+
+
+def _conversation_id(i: int) -> str:
+    return str(CONVERSATION_BASE + i)

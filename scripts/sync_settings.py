@@ -36,7 +36,11 @@ def meltano_kind(prop: dict) -> str:
         return "date_iso8601"
     if "number" in types:
         return "decimal"
-    return "integer" if types == ["integer"] else "string"
+    if types == ["integer"]:
+        return "integer"
+    if types == ["boolean"]:
+        return "boolean"
+    return "string"
 
 
 def meltano_settings(names: list[str], props: dict[str, dict]) -> str:
@@ -45,7 +49,10 @@ def meltano_settings(names: list[str], props: dict[str, dict]) -> str:
         prop = props[name]
         lines += [f"        - name: {name}", f"          label: {prop['title']}"]
         lines.append("          description: >-")
-        lines += ["            " + line for line in textwrap.wrap(prop["description"], 86)]
+        lines += [
+            "            " + line
+            for line in textwrap.wrap(prop["description"], 86, break_on_hyphens=False)
+        ]
         lines.append(f"          kind: {meltano_kind(prop)}")
         if prop.get("secret"):
             lines.append("          sensitive: true")

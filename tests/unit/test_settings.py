@@ -140,8 +140,8 @@ def test_an_unset_zero_or_negative_request_timeout_is_the_default(value):
             "max_retry_wait 'a while' is not a number of seconds > 0; use e.g. 60",
         ),
         (
-            {"max_requests_per_minute": "5000"},
-            "max_requests_per_minute '5000' is not a number; use e.g. 5000",
+            {"max_requests_per_minute": "lots"},
+            "max_requests_per_minute 'lots' is not a number; use e.g. 5000",
         ),
         (
             {"max_requests_per_minute": True},

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests import aux_venvs
-from tests.test_meltano_postgres import pg_url, run_meltano, schema
+from tests.e2e.test_meltano_postgres import pg_url, run_meltano, schema
 
 __all__ = ["pg_url", "schema"]
 

@@ -14,7 +14,7 @@ from datetime import datetime
 
 import pytest
 
-from tests.loss import truth
+from tests.oracle import truth
 from tests.singer_run import base_config, discover, run_tap, select_streams
 
 START = "2023-01-01T00:00:00Z"

@@ -169,7 +169,6 @@ def test_attribute_streams_are_wrapped_in_activate_version(full_sync):
         "admins",
         "tags",
         "teams",
-        "segments",
     }
 
 

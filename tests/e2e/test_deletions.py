@@ -3,7 +3,6 @@
 - every stream read in full each run is one table version: ACTIVATE_VERSION before its first
   record and after its last, every record of the run carrying that version, and a record
   deleted in Intercom missing from the next version;
-- segments are written whole every run (a version must hold every live row);
 - deleted conversations become tombstones (`id`, `_sdc_deleted_at`) read from
   `GET /conversations/deleted`, the only request sent with `Intercom-Version: 2.16`;
 - a stream skipped on 403 writes no closing ACTIVATE_VERSION (it would delete the table).
@@ -24,12 +23,11 @@ FULL_TABLE = [
     "admins",
     "teams",
     "tags",
-    "segments",
     "data_attributes",
     "collections",
     "help_centers",
 ]
-DELETABLE = {"tags": 2, "teams": 1, "segments": 2, "collections": 2, "help_centers": 1}
+DELETABLE = {"tags": 2, "teams": 1, "collections": 2, "help_centers": 1}
 
 
 def _keys(run, stream: str) -> set[str]:
@@ -65,17 +63,6 @@ def test_full_table_streams_write_one_complete_version_per_run(fake):
         assert not set(ids) & _keys(second, stream), f"{stream}: deleted rows in the new version"
         truth = {str(r["id"]) for r in fake.ground_truth(stream)["records"]}
         assert _keys(second, stream) == truth, f"{stream}: the version is not the live table"
-
-
-def test_segments_are_written_whole_every_run(fake):
-    config = base_config(fake.base_url)
-    catalog = select_streams(discover(config), {"segments"})
-    first = run_tap(config, catalog=catalog)
-    second = run_tap(config, catalog=catalog, state=first.final_state)
-    assert second.returncode == 0, second.stderr[-3000:]
-    assert first.final_state["bookmarks"]["segments"]["updated_at"]
-    assert _keys(second, "segments") == _keys(first, "segments")
-    assert len(_keys(second, "segments")) == len(fake.ground_truth("segments")["records"])
 
 
 def test_deleted_conversations_become_tombstones(fake):
@@ -127,7 +114,7 @@ def test_a_forbidden_full_table_stream_writes_no_closing_version(fake):
 @pytest.mark.slow
 def test_target_stitch_dry_run_accepts_tombstones_and_versions(fake, tmp_path: Path):
     config = base_config(fake.base_url, start_date="2023-01-01T00:00:00Z")
-    catalog = select_streams(discover(config), {"conversations", "tags", "segments"})
+    catalog = select_streams(discover(config), {"conversations", "tags"})
     fake.delete(conversations=3, tags=1)
     run = run_tap(config, catalog=catalog)
     assert run.returncode == 0, run.stderr[-3000:]

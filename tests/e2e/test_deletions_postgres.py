@@ -29,7 +29,6 @@ DELETIONS = {
     "conversations": 4,
     "tags": 2,
     "teams": 1,
-    "segments": 2,
     "collections": 2,
     "help_centers": 1,
 }

@@ -18,7 +18,7 @@ from tests import oracle
 from tests.breaking_proxy import breaking_proxy
 from tests.singer_run import base_config, discover, run_tap, select_streams, summary_counts
 
-#: Recent enough that activity logs need few 30-day windows; most generated data is newer.
+#: Recent: most generated data is newer, the rest is filtered out.
 START = "2025-06-01T00:00:00Z"
 COUNTS = {"contacts": 250, "companies": 80, "conversations": 150, "tickets": 40}
 ALL_KINDS = ("429", "500", "502", "503", "504", "reset", "slow", "truncated")
@@ -68,7 +68,11 @@ def test_every_fault_kind_is_retried_and_nothing_is_lost(make_fake):
     # Bounded: each retry answers one injected fault (a faulted request is never faulted
     # again on its next try), no request needed more tries than allowed, and it was quick.
     _, retries = summary_counts(run.stderr)
-    assert 0 < retries <= stats["faults_injected_total"], (retries, injected)
+    # Waiting out the lock of a scroll abandoned after a fault is a retry no fault answers.
+    scroll_waits = sum(
+        "Retrying companies" in line and "scroll_exists" in line for line in run.stderr.splitlines()
+    )
+    assert 0 < retries - scroll_waits <= stats["faults_injected_total"], (retries, injected)
     attempts = [int(n) for n in ATTEMPT_RE.findall(run.stderr)]
     assert attempts and max(attempts) <= FAST_RETRIES["max_retries"]
     assert elapsed < 90, elapsed

@@ -291,7 +291,13 @@ class App(SearchLag, Introspection, FaultInjection, Endpoints):
             versions.check_request(name, query, body_obj, asked)
             fn: Callable[..., Any] = getattr(self, "ep_" + name)
             status, body = fn(
-                params=params, query=query, body=body_obj, base=base, path=path, version=asked
+                params=params,
+                query=query,
+                body=body_obj,
+                base=base,
+                path=path,
+                version=asked,
+                raw_version=version,
             )
             body = versions.adapt(name, body, asked, self.company_of)
         except HTTPError as exc:

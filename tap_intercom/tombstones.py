@@ -9,7 +9,7 @@ deletions declares `_sdc_deleted_at` in its schema.
 (`order=desc`, the default: reading stops at the first page that reaches back past the bound,
 so a run costs one request per 60 new deletions; `asc` would page through every deletion ever
 made). The bound is its own bookmark, `deleted_at` beside the conversations' bookmark: the
-second the previous run's listing was requested (inclusive), else the conversations' lower
+second after the newest deletion the previous run read, else the conversations' lower
 bound. It is sent with `Intercom-Version: 2.16` when the configured version is older (the
 header is per request).
 
@@ -23,7 +23,6 @@ cursor: the cursor after the last event read is the bookmark (`activities_after`
 from __future__ import annotations
 
 import datetime
-import time
 import typing as t
 
 from singer_sdk.singerlib import RecordMessage
@@ -78,14 +77,16 @@ def write_tombstone(stream: IntercomStream, key: dict[str, t.Any], deleted_at: s
 
 def write_deleted_conversations(stream: IntercomStream) -> None:
     """A tombstone per conversation deleted since the listing's bookmark; then the bookmark
-    moves to the second this listing was requested."""
+    moves just past the newest deletion read. It is taken from the data, not the clock, so a
+    parallel run writes the same state as a sequential one."""
     state = stream.stream_state
     saved = state.get(DELETED_BOOKMARK)
     since = bounds.lower_bound(saved, stream.run.settings.start_date) if saved else None
-    requested = int(time.time())
-    for item in deleted_conversations(stream, stream.lower_bound if since is None else since):
+    newest = stream.lower_bound if since is None else since
+    for item in deleted_conversations(stream, newest):
         write_tombstone(stream, {"id": item["id"]}, item["deleted_at"])
-    state[DELETED_BOOKMARK] = epoch_to_datetime(requested)
+        newest = max(newest, bounds.lower_bound(item["deleted_at"], item["deleted_at"]) + 1)
+    state[DELETED_BOOKMARK] = epoch_to_datetime(newest)
 
 
 def deleted_conversations(stream: IntercomStream, since: bounds.Epoch) -> Iterable[dict]:

@@ -48,10 +48,10 @@ class ContactEndpoints(Paging):
         )
 
     def ep_contact_activities(
-        self, query: dict[str, str], version: str | None = None, **_: Any
+        self, query: dict[str, str], raw_version: str | None = None, **_: Any
     ) -> tuple[int, Any]:
         """Preview only: contact events (here deleted and merged), oldest first, cursor."""
-        if version != "Preview":
+        if raw_version != "Preview":
             raise HTTPError(404, "not_found", "Resource Not Found")
         pp = self.per_page(query, 50)
         with self.ds.lock:

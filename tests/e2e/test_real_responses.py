@@ -48,7 +48,14 @@ def versions() -> list[str]:
 def replay(version: str) -> tuple[Workspace, TapRun, ReplayServer]:
     space = workspace(version, bodies())
     with ReplayServer(space) as server:
-        config = base_config(server.base_url, api_version=version, start_date=START_DATE)
+        # The corpus holds no deleted-conversations listing: deletion detection is tested
+        # against the fake (tests/e2e/test_deletions.py).
+        config = base_config(
+            server.base_url,
+            api_version=version,
+            start_date=START_DATE,
+            deleted_conversations=False,
+        )
         run = run_tap(config, catalog=select_streams(discover(config)))
     assert run.returncode == 0, run.stderr[-4000:]
     return space, run, server

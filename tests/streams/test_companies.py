@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from tap_intercom.children import PARENT_BOOKMARK
 from tap_intercom.schemas import stream_schema
 from tap_intercom.streams.companies import INLINE_SEGMENTS
 from tests import oracle
@@ -53,7 +54,7 @@ def test_the_inline_segments_travel_to_the_child_in_its_context(fake_intercom):
     stream = tap_for(fake_intercom).streams["companies"]
     raw = {"id": "c1", "updated_at": 5, "segments": {"type": "segment.list", "segments": []}}
     context = stream.child_context(raw, {"id": "c1", "updated_at": iso(5)})
-    assert context == {"company_id": "c1", "parent_updated_at": iso(5), INLINE_SEGMENTS: []}
+    assert context == {"company_id": "c1", PARENT_BOOKMARK: iso(5), INLINE_SEGMENTS: []}
     without = stream.child_context({"id": "c1"}, {"id": "c1", "updated_at": iso(5)})
     assert without[INLINE_SEGMENTS] is None  # the child will ask /companies/{id}/segments
 

@@ -10,21 +10,13 @@ import pytest
 from tap_intercom.errors import ConfigError
 from tap_intercom.rate_limit import RateLimitGovernor, own_cap_windows
 from tap_intercom.settings import Settings
+from tests.unit.fake_clock import FakeClock
 
 BASE = {"access_token": "t", "api_url": "http://127.0.0.1:9"}
 
 
-class FakeClock:
-    def __init__(self, now: float = 1_200_000.0) -> None:  # a multiple of 10, 60 and 120
-        self.now = now
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
+#: A multiple of 10, 60 and 120: the governor's windows start here.
+START = 1_200_000.0
 
 
 @pytest.mark.parametrize(
@@ -82,7 +74,7 @@ def test_own_cap_windows_never_exceed_the_rate(rate, windows) -> None:
 
 
 def test_a_rate_below_one_a_minute_spaces_requests_by_its_period() -> None:
-    clock = FakeClock()
+    clock = FakeClock(START)
     governor = RateLimitGovernor(max_requests_per_minute=0.5, clock=clock, sleep=clock.sleep)
     governor.acquire()
     governor.release(None)
@@ -92,7 +84,7 @@ def test_a_rate_below_one_a_minute_spaces_requests_by_its_period() -> None:
 
 
 def test_a_fractional_rate_as_decimal_paces_like_its_float() -> None:
-    clock = FakeClock()
+    clock = FakeClock(START)
     governor = RateLimitGovernor(
         max_requests_per_minute=Decimal("90.5"), clock=clock, sleep=clock.sleep
     )

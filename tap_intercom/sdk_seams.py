@@ -68,11 +68,15 @@ class TapSeams(Tap):
         self._state_writer = PassThroughStateWriter(self.message_writer)
 
     def sync_top_level_in_parallel(self, streams: list[t.Any]) -> None:
-        """Sync `streams` (top-level, selected) at the same time; implemented by the tap."""
-        raise NotImplementedError
+        """Sync `streams` (top-level, selected). This default syncs them one after another, as
+        the SDK's loop does; the tap overrides it with `parallel_streams.parallel_stream_sync`."""
+        for stream in streams:
+            stream.sync()
+            stream.finalize_state_progress_markers()
 
     def parallel_streams_enabled(self) -> bool:
-        raise NotImplementedError
+        """Whether `sync_all` takes the parallel path; off unless the tap says otherwise."""
+        return False
 
     def sync_all(self) -> None:
         """`Tap.sync_all` is `@final`, and its loop syncs one stream after another: this mirrors

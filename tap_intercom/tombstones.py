@@ -28,6 +28,7 @@ import typing as t
 from singer_sdk.singerlib import RecordMessage
 
 from tap_intercom import bounds
+from tap_intercom.api_versions import ApiVersion
 from tap_intercom.dates import epoch_to_datetime
 from tap_intercom.responses import response_json
 
@@ -39,25 +40,11 @@ if t.TYPE_CHECKING:
 DELETED_AT = "_sdc_deleted_at"
 #: The key, beside the conversations' bookmark, of how far the deleted listing was read.
 DELETED_BOOKMARK = "deleted_at"
-DELETED_CONVERSATIONS_VERSION = "2.16"
+DELETED_CONVERSATIONS_VERSION = ApiVersion(2, 16)
 #: The listing's largest page.
 DELETED_PAGE_SIZE = 60
 ACTIVITIES_BOOKMARK = "activities_after"
 ACTIVITIES_PAGE_SIZE = 150
-
-
-def version_tuple(version: str) -> tuple[int, int]:
-    """`"2.14"` → (2, 14); anything else (e.g. "Preview") sorts after every number."""
-    try:
-        major, minor = (int(part) for part in version.split("."))
-    except ValueError:
-        return (99, 99)
-    return major, minor
-
-
-def header_version(configured: str, minimum: str) -> str:
-    """The `Intercom-Version` for a request needing `minimum`: the configured one if newer."""
-    return configured if version_tuple(configured) >= version_tuple(minimum) else minimum
 
 
 def write_tombstone(stream: IntercomStream, key: dict[str, t.Any], deleted_at: str) -> None:
@@ -92,7 +79,8 @@ def write_deleted_conversations(stream: IntercomStream) -> None:
 def deleted_conversations(stream: IntercomStream, since: bounds.Epoch) -> Iterable[dict]:
     """`{id, deleted_at}` of every conversation deleted at or after `since` (epoch seconds),
     newest first; pages are read until one reaches back past `since`."""
-    version = header_version(stream.run.settings.api_version, DELETED_CONVERSATIONS_VERSION)
+    # The configured version when it has the listing, else 2.16 on this request only.
+    version = str(max(stream.run.settings.version, DELETED_CONVERSATIONS_VERSION))
     url: str | None = "/conversations/deleted"
     params: dict[str, t.Any] | None = {"per_page": DELETED_PAGE_SIZE, "order": "desc"}
     while url:

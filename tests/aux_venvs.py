@@ -49,6 +49,25 @@ def venv_bin(name: str, program: str) -> Path:
     return path
 
 
+def stitch_discovered_catalog(workdir: Path) -> dict:
+    """What Stitch's tap 2.2.5 `--discover` writes (its schemas need no API call)."""
+    config_path = workdir / "stitch-config.json"
+    config_path.write_text(
+        json.dumps(
+            {"access_token": "test-token", "start_date": "2000-01-01T00:00:00Z", "user_agent": "t"}
+        )
+    )
+    proc = subprocess.run(
+        [str(venv_bin("stitch-tap", "tap-intercom")), "--config", str(config_path), "--discover"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    catalog: dict = json.loads(proc.stdout)
+    return catalog
+
+
 def meltano(
     args: list[str], env: dict[str, str], *, timeout: float = 300
 ) -> subprocess.CompletedProcess:

@@ -99,21 +99,7 @@ def test_discovery_with_a_rejected_token_fails_in_one_line(fake_intercom):
 
 def test_a_catalog_from_stitchs_tap_runs_unchanged(fake_intercom, tmp_path):
     """Stitch's tap 2.2.5 `--discover` output, with streams selected, is accepted as is."""
-    stitch = aux_venvs.venv_bin("stitch-tap", "tap-intercom")
-    config_path = tmp_path / "config.json"
-    config_path.write_text(
-        json.dumps(
-            {"access_token": "test-token", "start_date": "2000-01-01T00:00:00Z", "user_agent": "t"}
-        )
-    )
-    proc = subprocess.run(
-        [str(stitch), "--config", str(config_path), "--discover"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    stitch_catalog = json.loads(proc.stdout)
+    stitch_catalog = aux_venvs.stitch_discovered_catalog(tmp_path)
     for entry in stitch_catalog["streams"]:
         entry["metadata"][0]["metadata"]["selected"] = True
     run = run_tap(base_config(fake_intercom.base_url), catalog=stitch_catalog)

@@ -8,7 +8,6 @@ every real assignment part of the shared corpus.
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -26,22 +25,7 @@ STITCH_FIELDS = ROOT / "tests" / "data" / "stitch_schema_fields.json"
 @pytest.fixture(scope="module")
 def stitch_catalog(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """Stitch's tap 2.2.5 `--discover` output, every stream selected."""
-    stitch = aux_venvs.venv_bin("stitch-tap", "tap-intercom")
-    config_path = tmp_path_factory.mktemp("stitch") / "config.json"
-    config_path.write_text(
-        json.dumps(
-            {"access_token": "test-token", "start_date": "2000-01-01T00:00:00Z", "user_agent": "t"}
-        )
-    )
-    proc = subprocess.run(
-        [str(stitch), "--config", str(config_path), "--discover"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    catalog: dict = json.loads(proc.stdout)
-    return catalog
+    return aux_venvs.stitch_discovered_catalog(tmp_path_factory.mktemp("stitch"))
 
 
 def _stitch_stream(catalog: dict, name: str) -> dict:

@@ -1,7 +1,7 @@
 """Regenerate what mirrors the tap's settings: README's settings table and meltano.yml's settings.
 
 Both are checked by tests (`tests/test_readme.py`, `tests/unit/test_meltano_settings.py`); run this
-after changing `tap_intercom/settings.py`:
+after changing `tap_intercom/config_schema.py`:
 
     .venv/bin/python scripts/sync_settings.py
 """
@@ -14,7 +14,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from tap_intercom.settings import TAP_SETTING_NAMES
+from tap_intercom.config_schema import TAP_SETTING_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
 TAP = ROOT / ".venv" / "bin" / "tap-intercom"

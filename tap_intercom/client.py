@@ -15,6 +15,7 @@ from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.helpers.jsonpath import extract_jsonpath
 
 from tap_intercom import __version__, bounds
+from tap_intercom.config_schema import DEFAULT_API_VERSION
 from tap_intercom.conformer import compile_conformer
 from tap_intercom.details import DetailPrefetcher
 from tap_intercom.errors import IntercomForbiddenError
@@ -24,7 +25,6 @@ from tap_intercom.responses import check_response, error_message, response_json
 from tap_intercom.retry import wait_generator, without_dns_retries
 from tap_intercom.schemas import discovered_schema
 from tap_intercom.sdk_seams import StreamSeams
-from tap_intercom.settings import DEFAULT_API_VERSION
 from tap_intercom.stitch import stitch_metadata
 
 if t.TYPE_CHECKING:

@@ -8,6 +8,7 @@ import sys
 import typing as t
 from functools import cached_property
 
+from tap_intercom.config_schema import CONFIG_SCHEMA
 from tap_intercom.errors import ConfigError
 from tap_intercom.input_files import check_catalog_streams, check_config_path, with_stitch_flags
 from tap_intercom.output import IntercomMessageWriter
@@ -16,7 +17,7 @@ from tap_intercom.progress import ProgressBoard, QuietRepeatedSdkLines
 from tap_intercom.run import IntercomRun
 from tap_intercom.run_stats import RunStats
 from tap_intercom.sdk_seams import TapSeams
-from tap_intercom.settings import CONFIG_SCHEMA, Settings
+from tap_intercom.settings import Settings
 from tap_intercom.spool import StopRequestedError
 from tap_intercom.stitch import (
     drop_stitch_company_segments_bookmark,

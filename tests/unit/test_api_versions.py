@@ -14,8 +14,9 @@ from tap_intercom.api_versions import (
     checked_api_version,
     conversation_attributes_endpoint,
 )
+from tap_intercom.config_schema import DEFAULT_API_VERSION
 from tap_intercom.errors import ConfigError
-from tap_intercom.settings import DEFAULT_API_VERSION, Settings
+from tap_intercom.settings import Settings
 
 
 def test_the_range_is_2_11_to_2_17_and_holds_the_default():

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from tap_intercom.settings import TAP_SETTING_NAMES
+from tap_intercom.config_schema import TAP_SETTING_NAMES
 from tests.singer_run import TAP_EXECUTABLE
 
 MELTANO_YML = Path(__file__).resolve().parents[2] / "meltano.yml"

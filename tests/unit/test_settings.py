@@ -7,16 +7,16 @@ import datetime as dt
 import pendulum
 import pytest
 
-from tap_intercom.errors import ConfigError
-from tap_intercom.settings import (
+from tap_intercom.config_schema import (
     DEFAULT_API_VERSION,
     DEFAULT_CONCURRENCY,
     DEFAULT_MAX_RETRIES,
     DEFAULT_MAX_RETRY_WAIT,
     DEFAULT_PARALLEL_STREAMS,
     DEFAULT_REQUEST_TIMEOUT,
-    Settings,
 )
+from tap_intercom.errors import ConfigError
+from tap_intercom.settings import Settings
 
 
 def settings(**config: object) -> Settings:

@@ -15,7 +15,12 @@ from tap_intercom.streams.data_attributes import (
 from tap_intercom.streams.help_center import ArticlesStream, CollectionsStream, HelpCentersStream
 from tap_intercom.streams.segments import SegmentsStream
 from tap_intercom.streams.tags import TagsStream
-from tap_intercom.streams.tickets import TicketsStream
+from tap_intercom.streams.ticket_types import TicketStatesStream, TicketTypesStream
+from tap_intercom.streams.tickets import (
+    TicketContactsStream,
+    TicketPartsStream,
+    TicketsStream,
+)
 
 #: Stitch's eleven streams, in its catalog order (same names, keys and replication keys).
 STITCH_STREAM_TYPES = [
@@ -39,6 +44,10 @@ EXTRA_STREAM_TYPES = [
     HelpCentersStream,
     TicketsStream,
     ActivityLogsStream,
+    TicketPartsStream,
+    TicketContactsStream,
+    TicketTypesStream,
+    TicketStatesStream,
 ]
 #: Every stream, in catalog order: Stitch's first, then the extra ones.
 STREAM_TYPES = [*STITCH_STREAM_TYPES, *EXTRA_STREAM_TYPES]

@@ -77,7 +77,7 @@ class TicketPartsStream(DetailChildStream):
 
 
 class TicketContactsStream(ParentBookmarkedChildStream):
-    """One row per ticket–contact link (key ticket_id + contact_id), from the ticket's inline
+    """One row per ticket-contact link (key ticket_id + contact_id), from the ticket's inline
     `contacts`: no request of its own. Each row carries its ticket's `updated_at`: a link is
     current while its `ticket_updated_at` equals the ticket's `updated_at` (README)."""
 

@@ -42,12 +42,14 @@ EXTRA_STREAM_TYPES = [
     ArticlesStream,
     CollectionsStream,
     HelpCentersStream,
-    TicketsStream,
-    ActivityLogsStream,
-    TicketPartsStream,
-    TicketContactsStream,
+    # Full-table streams before incremental ones: the run then ends on a bookmark's STATE,
+    # which targets that checkpoint on the last STATE after the last RECORD need.
     TicketTypesStream,
     TicketStatesStream,
+    TicketsStream,
+    TicketPartsStream,
+    TicketContactsStream,
+    ActivityLogsStream,
 ]
 #: Every stream, in catalog order: Stitch's first, then the extra ones.
 STREAM_TYPES = [*STITCH_STREAM_TYPES, *EXTRA_STREAM_TYPES]

@@ -7,6 +7,7 @@ with the ticket types that use it.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from fake_intercom.data.ids import WORKSPACE_ID
@@ -79,8 +80,10 @@ def state(number: int) -> dict[str, Any]:
     }
 
 
+@cache
 def ticket_type(category: str, *, with_states: bool) -> dict[str, Any]:
-    """A ticket type with its attributes (and, from 2.12, its states)."""
+    """A ticket type with its attributes (and, from 2.12, its states); one shared object per
+    arguments, which every ticket of that type carries (callers must not modify it)."""
     number = TYPE_BASE + CATEGORIES.index(category)
     out: dict[str, Any] = {
         "type": "ticket_type",

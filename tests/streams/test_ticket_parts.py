@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections import Counter
 from urllib.parse import urlparse
 
@@ -46,8 +47,6 @@ def test_details_run_on_the_worker_pool(fake_intercom):
     seen: set[str] = set()
 
     def hook(response):
-        import threading
-
         if urlparse(response.url).path != "/tickets/search":
             seen.add(threading.current_thread().name)
 

@@ -1,0 +1,67 @@
+"""team_admins: one row per admin of a team (key `team_id` + `admin_id`).
+
+Teams are read in full each run, so this bridge is a full table: between two ACTIVATE_VERSION
+messages, from each team's `admin_ids` (integers in the API, strings here). No request of its
+own. Code: `tap_intercom/streams/admins.py` (`TeamAdminsStream`), `tap_intercom/bridges.py`;
+schema: `schemas/team_admins.json`.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.in_process import InProcessRun, sync_in_process
+from tests.streams import bridge_checks
+
+BRIDGE = "team_admins"
+
+
+@pytest.fixture(scope="module")
+def run(fake_intercom) -> InProcessRun:
+    return sync_in_process(fake_intercom, {BRIDGE})
+
+
+def test_no_request_of_its_own(fake_intercom):
+    bridge_checks.check_no_extra_request(fake_intercom, BRIDGE)
+
+
+def test_deselected_it_does_nothing(fake_intercom):
+    bridge_checks.check_deselected_bridge_does_nothing(fake_intercom, BRIDGE)
+
+
+def test_schema():
+    bridge_checks.check_schema(BRIDGE)
+
+
+def test_alone_its_rows_are_the_ground_truth(run, fake_intercom):
+    bridge_checks.check_alone(run, fake_intercom, BRIDGE)
+
+
+def test_rows_carry_the_team_version(fake_intercom):
+    bridge_checks.check_rows_carry_the_parent_version(fake_intercom, BRIDGE)
+
+
+def test_removed_links_are_not_current(make_fake):
+    bridge_checks.check_removed_links_are_not_current(make_fake, BRIDGE)
+
+
+def test_one_table_version_around_every_row(run):
+    kinds = [(m["type"], m.get("version")) for m in run.messages if m.get("stream") == BRIDGE]
+    assert [k for k, _ in kinds] == ["SCHEMA", "ACTIVATE_VERSION"] + ["RECORD"] * (
+        len(kinds) - 3
+    ) + ["ACTIVATE_VERSION"]
+    assert len({v for k, v in kinds if k != "SCHEMA"}) == 1
+
+
+def test_admin_ids_are_strings_of_the_api_integers(run, fake_intercom):
+    expected = {(str(t["id"]), str(a)) for t in fake_intercom.dataset.teams for a in t["admin_ids"]}
+    assert {(r["team_id"], r["admin_id"]) for r in run.records(BRIDGE)} == expected
+
+
+def test_a_skipped_read_closes_no_table_version(make_fake):
+    """Teams forbidden (403, the stream skipped): no version replaces the table."""
+    fake = make_fake(scale="small", seed=1)
+    fake.control(forbidden=["/teams"])
+    run = sync_in_process(fake, {"teams", BRIDGE})
+    assert not run.records(BRIDGE)
+    assert not [m for m in run.messages if m["type"] == "ACTIVATE_VERSION"]

@@ -63,10 +63,9 @@ EXTRA_STREAM_TYPES = [
     HelpCentersStream,
     TicketsStream,
     ActivityLogsStream,
-    *BRIDGE_STREAM_TYPES,
 ]
-#: Every stream, in catalog order: Stitch's first, then the extra ones.
-STREAM_TYPES = [*STITCH_STREAM_TYPES, *EXTRA_STREAM_TYPES]
+#: Every stream, in catalog order: Stitch's first, then the extra ones, then the bridges.
+STREAM_TYPES = [*STITCH_STREAM_TYPES, *EXTRA_STREAM_TYPES, *BRIDGE_STREAM_TYPES]
 STITCH_STREAM_NAMES = tuple(stream_type.name for stream_type in STITCH_STREAM_TYPES)
 #: Stream name → replication key (None for full-table streams): what state translation needs.
 REPLICATION_KEYS: dict[str, str | None] = {

@@ -1,11 +1,13 @@
 """What the bridge streams cost: requests, rows and main-thread CPU, on one fake workspace.
 
-Runs the tap in process twice against the fake (no latency, one stream at a time so every
-message is written on the main thread): the four parents alone, then the parents with the
-seven bridges, under cProfile. Prints the requests of each run (their difference is the
-bridges' extra requests), the rows per bridge, the main-thread CPU of each run, and the
-cumulative CPU of the bridge path (`BridgeParent.write_bridges`: building, mapping and
-writing the rows) per parent record and per row::
+Runs the tap in process three times against the fake (no latency, one stream at a time so
+every message is written on the main thread): the four parents alone, the parents with the
+seven bridges, and that again under cProfile. Prints the requests of each run (their
+difference is the bridges' extra requests), the rows per bridge, the main-thread CPU of the
+first two runs (their difference per parent record and per row is what the bridges cost),
+and, from the profile, the share of the bridge path (`BridgeParent.write_bridges`: building,
+mapping and writing the rows) spent in the message writer (`write_message`, serialization
+included)::
 
     .venv/bin/python scripts/bridge_costs.py --scale medium
 """
@@ -73,22 +75,33 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with FakeIntercom(scale=args.scale, seed=args.seed) as fake:
         alone = run(fake, set(PARENTS), None)
+        bridged = run(fake, set(PARENTS) | set(BRIDGES), None)
         profile = cProfile.Profile()
-        bridged = run(fake, set(PARENTS) | set(BRIDGES), profile)
+        run(fake, set(PARENTS) | set(BRIDGES), profile)
     parents = sum(bridged["records"][p] for p in PARENTS)
     rows = sum(bridged["records"][b] for b in BRIDGES)
     bridge_cpu = cumulative_seconds(profile, "write_bridges")
+    writer_cpu = cumulative_seconds(profile, "write_rows") - cumulative_seconds(
+        profile, "transform"
+    )
+    delta = bridged["cpu_s"] - alone["cpu_s"]
     report = {
         "scale": args.scale,
         "requests": {"parents": alone["requests"], "parents_and_bridges": bridged["requests"]},
         "extra_requests": bridged["requests"] - alone["requests"],
         "rows": {b: bridged["records"][b] for b in BRIDGES},
         "parent_records": {p: bridged["records"][p] for p in PARENTS},
-        "main_thread_cpu_s": {"parents": round(alone["cpu_s"], 2)},
+        "main_thread_cpu_s": {
+            "parents": round(alone["cpu_s"], 2),
+            "parents_and_bridges": round(bridged["cpu_s"], 2),
+        },
+        "bridges_cpu": {
+            "per_parent_us": round(delta / max(1, parents) * 1e6, 1),
+            "per_row_us": round(delta / max(1, rows) * 1e6, 1),
+        },
         "profiled": {
             "bridge_path_s": round(bridge_cpu, 3),
-            "per_parent_us": round(bridge_cpu / max(1, parents) * 1e6, 1),
-            "per_row_us": round(bridge_cpu / max(1, rows) * 1e6, 1),
+            "share_in_writing_rows": round(writer_cpu / bridge_cpu, 2) if bridge_cpu else None,
         },
     }
     print(json.dumps(report, indent=2))

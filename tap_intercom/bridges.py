@@ -75,25 +75,29 @@ def link_rows(
 class BridgeStream(IntercomStream):
     """One row per (parent id, linked id), written by its parent (see the module docstring).
 
-    A subclass names its parent (`parent_stream_type`), its columns (`primary_keys` are
-    (`parent_key`, `link_key`); an incremental bridge's `replication_key` is its
-    `version_key`) and the parent field it reads; `full_table` bridges have no bookmark and
-    write a table version per run.
+    A subclass names its parent (`parent_stream_type`), the parent field it reads and its
+    `columns`: (parent key, linked key[, version key]); the first two are the primary key,
+    the third (the parent's `updated_at`) an incremental bridge's replication key.
+    `full_table` bridges have no bookmark and write a table version per run.
     """
 
     #: The parent's field holding the links (in the parent's transformed record), and the key
     #: of the list inside it when the field is a wrapper (`{"admins": [...]}`).
     parent_field: t.ClassVar[str]
     list_key: t.ClassVar[str | None] = None
-    parent_key: t.ClassVar[str]
-    link_key: t.ClassVar[str]
-    #: The column holding the parent's `updated_at` (None: no version column).
-    version_key: t.ClassVar[str | None] = None
+    columns: t.ClassVar[tuple[str, ...]]
     full_table: t.ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: t.Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.primary_keys = list(cls.columns[:2])
+        if not cls.full_table:
+            cls.replication_key = cls.columns[2]
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
-        self._keys = (self.parent_key, self.link_key, self.version_key)
+        parent_key, link_key, *version_key = self.columns
+        self._keys = (parent_key, link_key, version_key[0] if version_key else None)
         self._table_version: TableVersion | None = None
         self._state: dict | None = None
 
@@ -114,14 +118,21 @@ class BridgeStream(IntercomStream):
         self._table_version = TableVersion(self) if self.full_table else None
         self._state = None if self.full_table else self.stream_state
 
-    def write_links(self, record: dict, version: str | None, bookmark: str | None) -> None:
-        """The rows of one parent record (its id in `record["id"]`); then, for an incremental
-        bridge, the bookmark moves to `bookmark` (the parent's capped `updated_at`)."""
+    def rows_of(self, record: dict, version: str | None) -> list[dict]:
+        """The rows of one parent record (its id in `record["id"]`, its links in
+        `parent_field`) whose `updated_at` is `version`."""
         parent_id = record.get("id")
-        if parent_id is not None:
-            ids = linked_ids(record.get(self.parent_field), self.list_key)
-            if ids:
-                self.write_rows(link_rows(self._keys, str(parent_id), ids, version))
+        if parent_id is None:
+            return []
+        ids = linked_ids(record.get(self.parent_field), self.list_key)
+        return link_rows(self._keys, str(parent_id), ids, version) if ids else []
+
+    def write_links(self, record: dict, version: str | None, bookmark: str | None) -> None:
+        """Write the rows of one parent record; then, for an incremental bridge, the bookmark
+        moves to `bookmark` (the parent's capped `updated_at`)."""
+        rows = self.rows_of(record, version)
+        if rows:
+            self.write_rows(rows)
         state = self._state
         if state is not None and bookmark is not None:
             current = state.get("replication_key_value")

@@ -107,7 +107,5 @@ class TeamAdminsStream(BridgeStream):
     name = "team_admins"
     parent_stream_type = TeamsStream
     parent_field = "admin_ids"
-    parent_key = "team_id"
-    link_key = "admin_id"
-    primary_keys: t.ClassVar[list[str]] = ["team_id", "admin_id"]
+    columns = ("team_id", "admin_id")
     full_table = True

@@ -202,8 +202,5 @@ class CompanyTagsStream(BridgeStream):
     name = "company_tags"
     parent_stream_type = CompaniesStream
     parent_field = "tags"
-    parent_key = "company_id"
-    link_key = "tag_id"
-    primary_keys: t.ClassVar[list[str]] = ["company_id", "tag_id"]
-    version_key = "company_updated_at"
+    columns = ("company_id", "tag_id", "company_updated_at")
     full_table = True

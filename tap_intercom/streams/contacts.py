@@ -173,10 +173,7 @@ class ContactTagsStream(BridgeStream):
     name = "contact_tags"
     parent_stream_type = ContactsStream
     parent_field = "tags"
-    parent_key = "contact_id"
-    link_key = "tag_id"
-    primary_keys: t.ClassVar[list[str]] = ["contact_id", "tag_id"]
-    replication_key = version_key = "contact_updated_at"
+    columns = ("contact_id", "tag_id", "contact_updated_at")
 
 
 class ContactCompaniesStream(BridgeStream):
@@ -185,7 +182,4 @@ class ContactCompaniesStream(BridgeStream):
     name = "contact_companies"
     parent_stream_type = ContactsStream
     parent_field = "companies"
-    parent_key = "contact_id"
-    link_key = "company_id"
-    primary_keys: t.ClassVar[list[str]] = ["contact_id", "company_id"]
-    replication_key = version_key = "contact_updated_at"
+    columns = ("contact_id", "company_id", "contact_updated_at")

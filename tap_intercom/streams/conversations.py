@@ -165,10 +165,7 @@ class ConversationTagsStream(BridgeStream):
     name = "conversation_tags"
     parent_stream_type = ConversationsStream
     parent_field = "tags"
-    parent_key = "conversation_id"
-    link_key = "tag_id"
-    primary_keys: t.ClassVar[list[str]] = ["conversation_id", "tag_id"]
-    replication_key = version_key = "conversation_updated_at"
+    columns = ("conversation_id", "tag_id", "conversation_updated_at")
 
 
 class ConversationContactsStream(BridgeStream):
@@ -177,10 +174,7 @@ class ConversationContactsStream(BridgeStream):
     name = "conversation_contacts"
     parent_stream_type = ConversationsStream
     parent_field = "contacts"
-    parent_key = "conversation_id"
-    link_key = "contact_id"
-    primary_keys: t.ClassVar[list[str]] = ["conversation_id", "contact_id"]
-    replication_key = version_key = "conversation_updated_at"
+    columns = ("conversation_id", "contact_id", "conversation_updated_at")
 
 
 class ConversationTeammatesStream(BridgeStream):
@@ -190,7 +184,4 @@ class ConversationTeammatesStream(BridgeStream):
     parent_stream_type = ConversationsStream
     parent_field = "teammates"
     list_key = "admins"
-    parent_key = "conversation_id"
-    link_key = "admin_id"
-    primary_keys: t.ClassVar[list[str]] = ["conversation_id", "admin_id"]
-    replication_key = version_key = "conversation_updated_at"
+    columns = ("conversation_id", "admin_id", "conversation_updated_at")

@@ -1,5 +1,5 @@
-"""The checks every bridge stream passes (`tap_intercom/bridges.py`), called by each bridge's
-own module (`test_contact_tags.py` …) with its name.
+"""The checks every bridge stream passes (`tap_intercom/bridges.py`), run for each bridge by
+`test_bridges.py` (and reused by the bridges' own modules, `test_contact_tags.py` …).
 
 A bridge costs no request, works with and without its parent selected, does nothing when
 deselected, matches the fake's links (`fake_intercom/data/links.py`), and after links are
@@ -19,7 +19,8 @@ from fake_intercom.data.links import BRIDGES
 from tap_intercom.schemas import stream_schema
 from tap_intercom.streams import BRIDGE_STREAM_TYPES
 from tests import oracle
-from tests.in_process import InProcessRun, sync_in_process
+from tests.in_process import InProcessRun, discovered_catalog, sync_in_process
+from tests.singer_run import select_streams
 from tests.streams.helpers import START
 
 #: Bridges written as one table version per run.
@@ -32,6 +33,14 @@ def parent_of(bridge: str) -> str:
 
 def request_counts(run: InProcessRun) -> Counter[str]:
     return Counter(urlparse(u).path for u in run.urls)
+
+
+def catalog_without_bridges(fake: FakeIntercom, selected: set[str]) -> dict:
+    """The discovered catalog with `selected` selected and no bridge stream in it."""
+    catalog = select_streams(discovered_catalog(fake), selected)
+    bridges = set(BRIDGES)
+    catalog["streams"] = [s for s in catalog["streams"] if s["tap_stream_id"] not in bridges]
+    return catalog
 
 
 def check_no_extra_request(fake: FakeIntercom, bridge: str) -> None:

@@ -12,8 +12,7 @@ from __future__ import annotations
 import pytest
 
 from tests import oracle
-from tests.in_process import InProcessRun, sync_in_process
-from tests.streams import bridge_checks
+from tests.in_process import InProcessRun, sync_in_process, tap_for
 from tests.streams.helpers import START, iso
 
 BRIDGE = "company_tags"
@@ -22,30 +21,6 @@ BRIDGE = "company_tags"
 @pytest.fixture(scope="module")
 def run(fake_intercom) -> InProcessRun:
     return sync_in_process(fake_intercom, {BRIDGE})
-
-
-def test_no_request_of_its_own(fake_intercom):
-    bridge_checks.check_no_extra_request(fake_intercom, BRIDGE)
-
-
-def test_deselected_it_does_nothing(fake_intercom):
-    bridge_checks.check_deselected_bridge_does_nothing(fake_intercom, BRIDGE)
-
-
-def test_schema():
-    bridge_checks.check_schema(BRIDGE)
-
-
-def test_alone_its_rows_are_the_ground_truth(run, fake_intercom):
-    bridge_checks.check_alone(run, fake_intercom, BRIDGE)
-
-
-def test_rows_carry_the_company_version(fake_intercom):
-    bridge_checks.check_rows_carry_the_parent_version(fake_intercom, BRIDGE)
-
-
-def test_removed_links_are_not_current(make_fake):
-    bridge_checks.check_removed_links_are_not_current(make_fake, BRIDGE)
 
 
 def test_one_table_version_around_every_row(run):
@@ -64,3 +39,12 @@ def test_every_company_each_run_whatever_the_companies_bookmark(run, fake_interc
     later = sync_in_process(fake_intercom, {"companies", BRIDGE}, state=state)
     assert len(later.records("companies")) < len(companies)
     oracle.assert_ground_truth(fake_intercom, BRIDGE, later.records(BRIDGE), START)
+
+
+def test_rows_of_one_company(fake_intercom):
+    """The company as its transform leaves it: `tags` unwrapped from `tag.list`."""
+    stream = tap_for(fake_intercom).streams[BRIDGE]
+    company = {"id": "5f0a", "tags": [{"type": "tag", "id": "9001", "name": "x"}]}
+    assert stream.rows_of(company, "v") == [
+        {"company_id": "5f0a", "tag_id": "9001", "company_updated_at": "v"}
+    ]

@@ -12,8 +12,7 @@ from __future__ import annotations
 import pytest
 
 from tests import oracle
-from tests.in_process import InProcessRun, sync_in_process
-from tests.streams import bridge_checks
+from tests.in_process import InProcessRun, sync_in_process, tap_for
 from tests.streams.helpers import START
 
 BRIDGE = "conversation_contacts"
@@ -22,30 +21,6 @@ BRIDGE = "conversation_contacts"
 @pytest.fixture(scope="module")
 def run(fake_intercom) -> InProcessRun:
     return sync_in_process(fake_intercom, {BRIDGE})
-
-
-def test_no_request_of_its_own(fake_intercom):
-    bridge_checks.check_no_extra_request(fake_intercom, BRIDGE)
-
-
-def test_deselected_it_does_nothing(fake_intercom):
-    bridge_checks.check_deselected_bridge_does_nothing(fake_intercom, BRIDGE)
-
-
-def test_schema():
-    bridge_checks.check_schema(BRIDGE)
-
-
-def test_alone_its_rows_are_the_ground_truth(run, fake_intercom):
-    bridge_checks.check_alone(run, fake_intercom, BRIDGE)
-
-
-def test_rows_carry_the_conversation_version(fake_intercom):
-    bridge_checks.check_rows_carry_the_parent_version(fake_intercom, BRIDGE)
-
-
-def test_removed_links_are_not_current(make_fake):
-    bridge_checks.check_removed_links_are_not_current(make_fake, BRIDGE)
 
 
 def test_a_deleted_conversation_keeps_its_links_and_gets_a_tombstone(make_fake):
@@ -61,3 +36,11 @@ def test_a_deleted_conversation_keeps_its_links_and_gets_a_tombstone(make_fake):
     assert {r["conversation_id"] for r in first.records(BRIDGE)} >= gone
     live = oracle.truth_keys(fake, BRIDGE, START)
     assert not {key for key in live if key[0] in gone}
+
+
+def test_rows_of_one_conversation(fake_intercom):
+    stream = tap_for(fake_intercom).streams[BRIDGE]
+    conversation = {"id": "1", "contacts": [{"type": "contact", "id": "c1", "external_id": "e"}]}
+    assert stream.rows_of(conversation, "v") == [
+        {"conversation_id": "1", "contact_id": "c1", "conversation_updated_at": "v"}
+    ]

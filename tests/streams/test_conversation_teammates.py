@@ -16,8 +16,7 @@ import pytest
 import requests
 
 from tests import oracle
-from tests.in_process import InProcessRun, rewrite_body, sync_in_process
-from tests.streams import bridge_checks
+from tests.in_process import InProcessRun, rewrite_body, sync_in_process, tap_for
 from tests.streams.helpers import START
 
 BRIDGE = "conversation_teammates"
@@ -26,30 +25,6 @@ BRIDGE = "conversation_teammates"
 @pytest.fixture(scope="module")
 def run(fake_intercom) -> InProcessRun:
     return sync_in_process(fake_intercom, {BRIDGE})
-
-
-def test_no_request_of_its_own(fake_intercom):
-    bridge_checks.check_no_extra_request(fake_intercom, BRIDGE)
-
-
-def test_deselected_it_does_nothing(fake_intercom):
-    bridge_checks.check_deselected_bridge_does_nothing(fake_intercom, BRIDGE)
-
-
-def test_schema():
-    bridge_checks.check_schema(BRIDGE)
-
-
-def test_alone_its_rows_are_the_ground_truth(run, fake_intercom):
-    bridge_checks.check_alone(run, fake_intercom, BRIDGE)
-
-
-def test_rows_carry_the_conversation_version(fake_intercom):
-    bridge_checks.check_rows_carry_the_parent_version(fake_intercom, BRIDGE)
-
-
-def test_removed_links_are_not_current(make_fake):
-    bridge_checks.check_removed_links_are_not_current(make_fake, BRIDGE)
 
 
 def test_the_spec_s_teammates_key_gives_the_same_rows(fake_intercom, run):
@@ -76,3 +51,12 @@ def test_a_conversation_without_teammates_has_no_rows(run, fake_intercom):
     }
     assert sparse
     assert not {r["conversation_id"] for r in run.records(BRIDGE)} & sparse
+
+
+def test_rows_of_one_conversation(fake_intercom):
+    stream = tap_for(fake_intercom).streams[BRIDGE]
+    teammates = {"type": "admin.list", "admins": [{"type": "admin", "id": 991267400}]}
+    assert stream.rows_of({"id": "1", "teammates": teammates}, "v") == [
+        {"conversation_id": "1", "admin_id": "991267400", "conversation_updated_at": "v"}
+    ]
+    assert stream.rows_of({"id": "1", "teammates": None}, "v") == []

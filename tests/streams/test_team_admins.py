@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.in_process import InProcessRun, sync_in_process
-from tests.streams import bridge_checks
+from tests.in_process import InProcessRun, sync_in_process, tap_for
 
 BRIDGE = "team_admins"
 
@@ -19,30 +18,6 @@ BRIDGE = "team_admins"
 @pytest.fixture(scope="module")
 def run(fake_intercom) -> InProcessRun:
     return sync_in_process(fake_intercom, {BRIDGE})
-
-
-def test_no_request_of_its_own(fake_intercom):
-    bridge_checks.check_no_extra_request(fake_intercom, BRIDGE)
-
-
-def test_deselected_it_does_nothing(fake_intercom):
-    bridge_checks.check_deselected_bridge_does_nothing(fake_intercom, BRIDGE)
-
-
-def test_schema():
-    bridge_checks.check_schema(BRIDGE)
-
-
-def test_alone_its_rows_are_the_ground_truth(run, fake_intercom):
-    bridge_checks.check_alone(run, fake_intercom, BRIDGE)
-
-
-def test_rows_carry_the_team_version(fake_intercom):
-    bridge_checks.check_rows_carry_the_parent_version(fake_intercom, BRIDGE)
-
-
-def test_removed_links_are_not_current(make_fake):
-    bridge_checks.check_removed_links_are_not_current(make_fake, BRIDGE)
 
 
 def test_one_table_version_around_every_row(run):
@@ -65,3 +40,11 @@ def test_a_skipped_read_closes_no_table_version(make_fake):
     run = sync_in_process(fake, {"teams", BRIDGE})
     assert not run.records(BRIDGE)
     assert not [m for m in run.messages if m["type"] == "ACTIVATE_VERSION"]
+
+
+def test_rows_of_one_team(fake_intercom):
+    stream = tap_for(fake_intercom).streams[BRIDGE]
+    assert stream.rows_of({"id": "814865", "admin_ids": [1, 2, 2]}, None) == [
+        {"team_id": "814865", "admin_id": "1"},
+        {"team_id": "814865", "admin_id": "2"},
+    ]

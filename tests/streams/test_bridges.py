@@ -65,3 +65,15 @@ def test_a_catalog_without_the_bridges_syncs_as_before(fake_intercom):
     assert not {m.get("stream") for m in run.messages} & set(BRIDGES)
     for parent in parents:
         assert run.records(parent) == sync_in_process(fake_intercom, {parent}).records(parent)
+
+
+def test_parallel_streams_write_the_same_bridge_rows(fake_intercom):
+    """Bridges are written on their parent's thread, into its spool: the output of a parallel
+    run is the sequential one's."""
+    parents = {bridge_checks.parent_of(bridge) for bridge in BRIDGES}
+    streams = parents | set(BRIDGES)
+    sequential = sync_in_process(fake_intercom, streams, parallel_streams=1)
+    parallel = sync_in_process(fake_intercom, streams, parallel_streams=4)
+    for bridge in BRIDGES:
+        assert parallel.records(bridge) == sequential.records(bridge), bridge
+    assert parallel.final_state["bookmarks"] == sequential.final_state["bookmarks"]

@@ -62,6 +62,15 @@ def linked_ids(value: t.Any, list_key: str | None = None) -> list[str]:
     return list(ids)
 
 
+def advance_bookmark(state: dict, replication_key: str, value: str) -> None:
+    """Move a stream's flat bookmark forward to `value` (a parent's `updated_at`), never
+    backward (also the parent-bookmarked children's, `children`)."""
+    current = state.get("replication_key_value")
+    if current is None or value > current:
+        state["replication_key"] = replication_key
+        state["replication_key_value"] = value
+
+
 def link_rows(
     keys: tuple[str, str, str | None], parent_id: str, ids: list[str], version: str | None
 ) -> list[dict]:
@@ -133,12 +142,8 @@ class BridgeStream(IntercomStream):
         rows = self.rows_of(record, version)
         if rows:
             self.write_rows(rows)
-        state = self._state
-        if state is not None and bookmark is not None:
-            current = state.get("replication_key_value")
-            if current is None or bookmark > current:
-                state["replication_key"] = self.replication_key
-                state["replication_key_value"] = bookmark
+        if self._state is not None and bookmark is not None:
+            advance_bookmark(self._state, t.cast("str", self.replication_key), bookmark)
 
     def write_rows(self, rows: list[dict]) -> None:
         """RECORD messages through the stream's maps (aliases, filters), as the SDK writes."""

@@ -18,7 +18,7 @@ import pendulum
 from singer_sdk.exceptions import AbortedSyncFailedException, AbortedSyncPausedException
 
 from tap_intercom import bounds
-from tap_intercom.bridges import BridgeParent
+from tap_intercom.bridges import BridgeParent, advance_bookmark
 from tap_intercom.client import IntercomStream
 from tap_intercom.dates import epoch_to_datetime, format_datetime
 from tap_intercom.errors import IntercomForbiddenError
@@ -54,11 +54,7 @@ class ParentBookmarkedChildStream(ParentBookmarkedSeams, IntercomStream):
 
     def advance_bookmark(self, value: str) -> None:
         """Move the bookmark forward to `value` (a parent's `updated_at`), never backward."""
-        state = self.stream_state
-        current = state.get("replication_key_value")
-        if current is None or value > current:
-            state["replication_key"] = self.replication_key
-            state["replication_key_value"] = value
+        advance_bookmark(self.stream_state, self.replication_key, value)
 
     @abc.abstractmethod
     def child_records(self, context: Context) -> Iterable[dict]:

@@ -3,7 +3,7 @@ rows of one parent."""
 
 from __future__ import annotations
 
-from tap_intercom.bridges import link_rows, linked_ids
+from tap_intercom.bridges import advance_bookmark, link_rows, linked_ids
 
 
 def test_ids_of_objects_and_of_bare_ids_as_strings():
@@ -36,3 +36,16 @@ def test_rows_with_and_without_a_version_column():
         {"team_id": "9", "admin_id": "1"}
     ]
     assert link_rows(keys, "c1", [], "x") == []
+
+
+def test_a_bookmark_only_moves_forward():
+    state: dict = {}
+    advance_bookmark(state, "contact_updated_at", "2024-01-02T00:00:00.000000Z")
+    assert state == {
+        "replication_key": "contact_updated_at",
+        "replication_key_value": "2024-01-02T00:00:00.000000Z",
+    }
+    advance_bookmark(state, "contact_updated_at", "2024-01-01T00:00:00.000000Z")
+    assert state["replication_key_value"] == "2024-01-02T00:00:00.000000Z"
+    advance_bookmark(state, "contact_updated_at", "2024-01-03T00:00:00.000000Z")
+    assert state["replication_key_value"] == "2024-01-03T00:00:00.000000Z"

@@ -29,16 +29,18 @@ Introspection (no auth, not rate-limited, not counted):
   ``{"stream", "key_properties", "records": [{keys..., "updated_at"}]}``.
 - ``POST /__fake/mutate`` ``{"contacts": n, "conversations": n, "companies": n}``
   (``fake.mutate(...)``): returns the mutated ids per resource.
-- ``POST /__fake/delete`` ``{"conversations": n, "contacts": n, "merge_contacts": n, "tags": n,
-  ...}`` (``fake.delete(...)``), ``GET /__fake/deleted?stream=S`` (``fake.deleted(S)``): deletions
-  and merges (``data/deletions.py``); the ground truth then holds the live records only.
+- ``POST /__fake/delete`` ``{"conversations": n, "contacts": n, "merge_contacts": n,
+  "companies": n, "tags": n, "segments": n, ...}`` (``fake.delete(...)``),
+  ``GET /__fake/deleted?stream=S`` (``fake.deleted(S)``): deletions and merges
+  (``data/deletions.py``); the ground truth then holds the live records only.
 - ``POST /__fake/control`` (``fake.control(**settings)``), ``GET /__fake/control``: settings
   ``latency_ms``, ``rate_limit_per_10s``, ``faults``, ``forbidden``, ``broken`` (path prefixes
   that always answer 500), ``deleted_conversations``,
   ``scroll_exists_hold_seconds``, ``scroll_fail_after_pages``, ``scroll_page_size`` (default 50),
   ``scroll_idle_seconds`` (default 60), ``workspace_timezone``, ``mutate_every``,
   ``search_lag`` (``{"min_s", "max_s"}``: each change becomes searchable after a random delay,
-  see ``search_lag.py``), ``reset_stats``.
+  see ``search_lag.py``), ``delete_every`` (``{"requests": N, "times": K, "contacts": n, ...}``:
+  deletions and merges between API requests, see ``live_deletions.py``), ``reset_stats``.
 
 Ids: contacts and companies are 24-hex strings increasing with their index; conversation ids
 are ``str(1000000001 + index)``, ticket ids ``str(2000000001 + index)``. ``fake.dataset``

@@ -26,16 +26,17 @@ class GroundTruth(DatasetState):
             elif stream == "tags":
                 recs = [{"id": t["id"], "updated_at": None} for t in self.tags]
             elif stream == "segments":
+                # Read whole each run (a table version), whatever the start date.
                 recs = [
-                    {"id": s["id"], "updated_at": s["updated_at"]}
-                    for s in self.contact_segments
-                    if s["updated_at"] >= lo
+                    {"id": s["id"], "updated_at": s["updated_at"]} for s in self.contact_segments
                 ]
             elif stream == "company_segments":
                 keys = ["company_id", "id"]
                 recs = []
                 for key in self._bulk_from(self.companies, lo):
                     i = key & LOW_MASK
+                    if i in self.removed["companies"]:
+                        continue
                     recs.extend(
                         {
                             "company_id": company_id(i),

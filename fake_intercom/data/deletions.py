@@ -23,7 +23,13 @@ import time
 from random import Random
 from typing import Any
 
-from fake_intercom.data.ids import CONVERSATION_BASE, company_id, contact_id
+from fake_intercom.data.ids import (
+    CONTACT_BASE,
+    CONVERSATION_BASE,
+    company_id,
+    contact_id,
+    parse_hex_id,
+)
 from fake_intercom.data.state import DatasetState
 
 #: Small resources removable by ``delete``: the stream and the Dataset list holding it.
@@ -91,6 +97,21 @@ class DeletionRecords(DatasetState):
                     if resource == "contacts":
                         self._contact_activity(i, wall)
                 out[stream] = [_ID_OF[resource](i) for i in picked]
+        return out
+
+    def delete_contacts(self, ids: list[str], now: float | None = None) -> list[str]:
+        """Delete the live contacts of `ids` (a test that needs a given contact gone: e.g.
+        right after search returned it); returns the ids deleted."""
+        wall = int(now if now is not None else time.time())
+        out = []
+        with self.lock:
+            self.data_version += 1
+            for cid in ids:
+                i = parse_hex_id(cid, CONTACT_BASE, self.contacts.count)
+                if i is not None and i not in self.removed["contacts"]:
+                    self.removed["contacts"][i] = wall
+                    self._contact_activity(i, wall)
+                    out.append(cid)
         return out
 
     def _merge_contacts(self, r: Random, live: list[int], n: int, wall: int) -> list[int]:

@@ -31,8 +31,6 @@ from tap_intercom.dates import (
 )
 
 Epoch = int
-#: The bound of a stream that writes every record (earlier than any Intercom timestamp).
-EARLIEST: Epoch = -(1 << 62)
 
 
 def lower_bound(bookmark: str | None, start_date: str) -> Epoch:

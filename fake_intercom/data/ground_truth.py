@@ -26,9 +26,10 @@ class GroundTruth(DatasetState):
             elif stream == "tags":
                 recs = [{"id": t["id"], "updated_at": None} for t in self.tags]
             elif stream == "segments":
-                # Read whole each run (a table version), whatever the start date.
                 recs = [
-                    {"id": s["id"], "updated_at": s["updated_at"]} for s in self.contact_segments
+                    {"id": s["id"], "updated_at": s["updated_at"]}
+                    for s in self.contact_segments
+                    if s["updated_at"] >= lo
                 ]
             elif stream == "company_segments":
                 keys = ["company_id", "id"]

@@ -63,8 +63,9 @@ class CompaniesStream(ParentStream):
     child_context_key = "company_id"
 
     def reads_whole_table(self) -> bool:
-        """`company_deletions`: every company the scroll reads is written, as one table
-        version, so a deleted company is missing from it (the bookmark is still saved)."""
+        """`company_deletions`: every company since `start_date` the scroll reads is written,
+        as one table version, so a deleted company is missing from it (the bookmark is still
+        saved)."""
         return self.run.settings.company_deletions
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
@@ -193,8 +194,8 @@ class CompanySegmentsStream(ParentBookmarkedChildStream):
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
-        #: `company_deletions`: the memberships of every company, one table version per run
-        #: (a deleted company's or a left segment's rows are missing from it).
+        #: `company_deletions`: the memberships of every company since `start_date`, one table
+        #: version per run (a deleted company's or a left segment's rows are missing from it).
         self.table = TableVersion(self) if self.reads_whole_table() else None
 
     def reads_whole_table(self) -> bool:

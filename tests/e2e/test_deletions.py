@@ -5,7 +5,8 @@
   deleted in Intercom missing from the next version;
 - deleted conversations become tombstones (`id`, `_sdc_deleted_at`) read from
   `GET /conversations/deleted`, the only request sent with `Intercom-Version: 2.16`;
-- a stream skipped on 403 writes no closing ACTIVATE_VERSION (it would delete the table).
+- a stream skipped on 403 writes no closing ACTIVATE_VERSION (it would delete the table);
+- tombstones and table versions pass `target-stitch --dry-run`.
 """
 
 from __future__ import annotations
@@ -121,12 +122,20 @@ def test_a_forbidden_full_table_stream_writes_no_closing_version(fake):
 
 @pytest.mark.slow
 def test_target_stitch_dry_run_accepts_tombstones_and_versions(fake, tmp_path: Path):
-    config = base_config(fake.base_url, start_date="2023-01-01T00:00:00Z")
-    catalog = select_streams(discover(config), {"conversations", "tags"})
-    fake.delete(conversations=3, tags=1)
+    """Conversation tombstones, 2.16 merged-contact tombstones, and the table versions of
+    tags, segments, companies and company_segments (`company_deletions`)."""
+    config = base_config(
+        fake.base_url, start_date="2023-01-01T00:00:00Z", api_version="2.16", company_deletions=True
+    )
+    streams = {"conversations", "tags", "segments", "contacts", "companies", "company_segments"}
+    catalog = select_streams(discover(config), streams)
+    fake.delete(conversations=3, tags=1, merge_contacts=2)
     run = run_tap(config, catalog=catalog)
     assert run.returncode == 0, run.stderr[-3000:]
     assert [r for r in run.records("conversations") if "_sdc_deleted_at" in r]
+    assert [r for r in run.records("contacts") if "_sdc_deleted_at" in r]
+    versioned = {m["stream"] for m in run.messages if m["type"] == "ACTIVATE_VERSION"}
+    assert versioned == {"tags", "segments", "companies", "company_segments"}
     output = tmp_path / "singer.jsonl"
     output.write_text(run.stdout)
     target = aux_venvs.venv_bin("target-stitch", "target-stitch")
@@ -143,6 +152,7 @@ def test_target_stitch_dry_run_accepts_tombstones_and_versions(fake, tmp_path: P
     assert proc.returncode == 0, stderr[-5000:]
     assert "Batch is valid" in stderr
     assert "conversations (" in stderr
+    assert "contacts (" in stderr
 
 
 def test_deleted_and_merged_contacts_become_tombstones_with_the_preview_opt_in(fake):

@@ -115,11 +115,13 @@ def deleted_conversations(stream: IntercomStream, since: bounds.Epoch) -> Iterab
         params = None
 
 
-def write_contact_deletions(stream: IntercomStream) -> None:
+def write_contact_deletions(stream: IntercomStream) -> set[str]:
     """A tombstone per contact deleted or merged away since the saved cursor; then the cursor
-    moves past the last event read (it is written once the events' tombstones are out)."""
+    moves past the last event read (it is written once the events' tombstones are out).
+    Returns the ids tombstoned."""
     state = stream.stream_state
     cursor = state.get(ACTIVITIES_BOOKMARK)
+    written: set[str] = set()
     while True:
         params: dict[str, t.Any] = {"per_page": ACTIVITIES_PAGE_SIZE}
         if cursor:
@@ -140,6 +142,7 @@ def write_contact_deletions(stream: IntercomStream) -> None:
             at = epoch_to_datetime(bounds.epoch_of(event.get("created_at")))
             if gone and at:
                 write_tombstone(stream, {"id": str(gone)}, at)
+                written.add(str(gone))
             if event.get("id") is not None:
                 cursor = str(event["id"])
         if cursor:
@@ -147,7 +150,7 @@ def write_contact_deletions(stream: IntercomStream) -> None:
         pages = body.get("pages") if isinstance(body, dict) else None
         following = pages.get("next") if isinstance(pages, dict) else None
         if not events or not isinstance(following, dict) or not following.get("starting_after"):
-            return
+            return written
         cursor = str(following["starting_after"])
 
 

@@ -95,7 +95,8 @@ class ContactsStream(SearchStream):
     def get_records(self, context: Context | None) -> Iterable[dict]:
         """First the tombstones of deleted and merged contacts (opt-in), then the search."""
         if self.selected and self.run.settings.contact_deletions_preview:
-            tombstones.write_contact_deletions(self)
+            # A lead these events named is not tombstoned again from its user's history.
+            self.tombstoned |= tombstones.write_contact_deletions(self)
         try:
             yield from super().get_records(context)
         finally:

@@ -125,7 +125,9 @@ class ContactsStream(SearchStream):
         contact_id = str(record.get("id"))
         history = record.get("merge_history")
         record = {**record, "avatar": normalize_contact_avatar(record.get("avatar"))}
-        record.pop("merge_history", None)  # its leads become tombstones, not a column
+        if "merge_history" not in self.schema.get("properties", {}):
+            # Asked for by the tap (tombstones), not by a catalog without the column.
+            record.pop("merge_history", None)
         self.write_merged_away(history, record.get("updated_at"))
         expand = dict(self.lists_to_expand(record))
         for field in EXPANDED_LISTS:

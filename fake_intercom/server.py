@@ -160,9 +160,9 @@ class FakeIntercom:
         """Delete (or, ``merge_contacts``, merge) random live records (``data/deletions.py``)."""
         return self.app.ds.delete(**counts)
 
-    def delete_contacts(self, ids: list[str]) -> list[str]:
-        """Delete the given contacts (``data/deletions.py``); returns those deleted."""
-        return self.app.ds.delete_contacts(ids)
+    def delete_contacts(self, ids: list[str], into: str | None = None) -> list[str]:
+        """Delete the given contacts, or merge them `into` one (``data/deletions.py``)."""
+        return self.app.ds.delete_contacts(ids, into)
 
     def deleted(self, stream: str) -> list[str]:
         """Ids of the deleted or merged records of ``stream``."""

@@ -99,20 +99,41 @@ class DeletionRecords(DatasetState):
                 out[stream] = [_ID_OF[resource](i) for i in picked]
         return out
 
-    def delete_contacts(self, ids: list[str], now: float | None = None) -> list[str]:
-        """Delete the live contacts of `ids` (a test that needs a given contact gone: e.g.
-        right after search returned it); returns the ids deleted."""
+    def delete_contacts(
+        self, ids: list[str], into: str | None = None, now: float | None = None
+    ) -> list[str]:
+        """Delete the live contacts of `ids`, or merge them `into` a contact (a test that needs
+        a given contact gone: e.g. right after search returned it); returns the ids gone."""
         wall = int(now if now is not None else time.time())
         out = []
         with self.lock:
             self.data_version += 1
+            survivor = (
+                None if into is None else parse_hex_id(into, CONTACT_BASE, self.contacts.count)
+            )
             for cid in ids:
                 i = parse_hex_id(cid, CONTACT_BASE, self.contacts.count)
-                if i is not None and i not in self.removed["contacts"]:
+                if i is not None and i != survivor and i not in self.removed["contacts"]:
+                    if survivor is not None:
+                        self._merge(i, survivor, wall)
                     self.removed["contacts"][i] = wall
                     self._contact_activity(i, wall)
                     out.append(cid)
         return out
+
+    def _merge(self, i: int, survivor: int, wall: int) -> None:
+        """Contact `i` merged into `survivor`: its history names `i`, and it is written."""
+        self.merged_into[i] = survivor
+        self.merge_history.setdefault(survivor, []).append(
+            {
+                "type": "merge_history",
+                "source_contact_id": contact_id(i),
+                "source_contact_role": "lead",
+                "merged_at": wall,
+            }
+        )
+        bulk = self.bulks["contacts"]
+        bulk.set_updated(survivor, max(wall, bulk.updated[survivor] + 1))
 
     def _merge_contacts(self, r: Random, live: list[int], n: int, wall: int) -> list[int]:
         """Merge up to `n` live leads, each into a live user (the user's `updated_at` moves to
@@ -125,19 +146,8 @@ class DeletionRecords(DatasetState):
             if len(leads) >= n and users:
                 break
         picked = sorted(leads[:n]) if users else []
-        bulk = self.bulks["contacts"]
         for i in picked:
-            survivor = r.choice(users)
-            self.merged_into[i] = survivor
-            self.merge_history.setdefault(survivor, []).append(
-                {
-                    "type": "merge_history",
-                    "source_contact_id": contact_id(i),
-                    "source_contact_role": "lead",
-                    "merged_at": wall,
-                }
-            )
-            bulk.set_updated(survivor, max(wall, bulk.updated[survivor] + 1))
+            self._merge(i, r.choice(users), wall)
         return picked
 
     def _contact_activity(self, i: int, wall: int) -> None:

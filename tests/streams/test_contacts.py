@@ -273,11 +273,16 @@ def test_before_2_16_a_merge_leaves_no_trace(make_fake):
     assert all("include_merge_history" not in q for q in second.queries_to("/contacts/search"))
 
 
-@pytest.mark.parametrize("api_version", ["2.14", "2.16"])
-def test_a_contact_gone_after_search_returned_it_is_a_tombstone(make_fake, api_version):
-    """Deleted between its search page and its long-list request: the list answers 404, a
-    `GET /contacts/{id}` confirms it (404, or 410 for a merge on 2.16), a tombstone replaces
-    the stale record."""
+@pytest.mark.parametrize(
+    ("api_version", "merged", "answer"),
+    [("2.14", False, 404), ("2.16", False, 404), ("2.16", True, 410)],
+)
+def test_a_contact_gone_after_search_returned_it_is_a_tombstone(
+    make_fake, api_version, merged, answer
+):
+    """Deleted or merged between its search page and its long-list request: the list answers
+    404, a `GET /contacts/{id}` confirms it (404, or 410 for a merge on 2.16), a tombstone
+    replaces the stale record."""
     fake = make_fake(scale="small", seed=33)
     gone: list[str] = []
 
@@ -292,7 +297,8 @@ def test_a_contact_gone_after_search_returned_it_is_a_tombstone(make_fake, api_v
                 isinstance(c.get(f), dict) and c[f].get("has_more") for f in ("tags", "companies")
             )
         ]
-        gone.extend(fake.delete_contacts(long_listed[:3]))
+        into = page[-1]["id"] if merged else None
+        gone.extend(fake.delete_contacts(long_listed[:3], into=into))
 
     run = sync_in_process(fake, {"contacts"}, api_version=api_version, hook=delete_long_listed)
     assert gone, "the first page has contacts with long lists"
@@ -300,6 +306,7 @@ def test_a_contact_gone_after_search_returned_it_is_a_tombstone(make_fake, api_v
     assert tombstones == set(gone)
     assert not {r["id"] for r in run.records("contacts") if "_sdc_deleted_at" not in r} & set(gone)
     assert {urlparse(u).path for u in run.urls} >= {f"/contacts/{cid}" for cid in gone}
+    assert fake.stats()["responses_by_status"].get(str(answer), 0) >= len(gone)
 
 
 def test_a_catalog_without_merge_history_still_gets_the_tombstones(make_fake):

@@ -29,9 +29,10 @@ Introspection (no auth, not rate-limited, not counted):
   ``{"stream", "key_properties", "records": [{keys..., "updated_at"}]}``.
 - ``POST /__fake/mutate`` ``{"contacts": n, "conversations": n, "companies": n}``
   (``fake.mutate(...)``): returns the mutated ids per resource.
-- ``POST /__fake/delete`` ``{"conversations": n, "contacts": n, "merge_contacts": n, "tags": n,
-  ...}`` (``fake.delete(...)``), ``GET /__fake/deleted?stream=S`` (``fake.deleted(S)``): deletions
-  and merges (``data/deletions.py``); the ground truth then holds the live records only.
+- ``POST /__fake/delete`` ``{"conversations": n, "contacts": n, "merge_contacts": n,
+  "companies": n, "tags": n, "segments": n, ...}`` (``fake.delete(...)``),
+  ``GET /__fake/deleted?stream=S`` (``fake.deleted(S)``): deletions and merges
+  (``data/deletions.py``); the ground truth then holds the live records only.
 - ``POST /__fake/unlink`` ``{"contact_tags": n, "team_admins": n, ...}`` (``fake.unlink(...)``):
   removes one link from each of n random parents of a bridge stream (``data/links.py``); the
   ground truth of the bridge streams (``contact_tags`` ...) is the live links.
@@ -41,7 +42,8 @@ Introspection (no auth, not rate-limited, not counted):
   ``scroll_exists_hold_seconds``, ``scroll_fail_after_pages``, ``scroll_page_size`` (default 50),
   ``scroll_idle_seconds`` (default 60), ``workspace_timezone``, ``mutate_every``,
   ``search_lag`` (``{"min_s", "max_s"}``: each change becomes searchable after a random delay,
-  see ``search_lag.py``), ``reset_stats``.
+  see ``search_lag.py``), ``delete_every`` (``{"requests": N, "times": K, "contacts": n, ...}``:
+  deletions and merges between API requests, see ``live_deletions.py``), ``reset_stats``.
 
 Ids: contacts and companies are 24-hex strings increasing with their index; conversation ids
 are ``str(1000000001 + index)``, ticket ids ``str(2000000001 + index)``. ``fake.dataset``

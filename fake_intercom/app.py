@@ -205,6 +205,8 @@ class App(SearchLag, Introspection, FaultInjection, Endpoints):
             do_mutate = (
                 bool(self.mutate_every) and self.request_counter % int(self.mutate_every or 1) == 0
             )
+            live = self.live_deletions
+            do_delete = live is not None and live.due(self.request_counter)
         rl = self._rate_headers(limit, count, window)
         if exhausted:
             self._send(
@@ -228,6 +230,8 @@ class App(SearchLag, Introspection, FaultInjection, Endpoints):
             return 400
         if do_mutate:
             self.mutate(contacts=3, conversations=2, companies=1)
+        if do_delete and live is not None:
+            self.ds.delete(**live.counts)
         if self.latency_ms:
             self.stopping.wait(self.latency_ms / 1000.0)
         for prefix in self.forbidden:

@@ -16,6 +16,7 @@ from typing import Any
 
 from .data import Dataset
 from .faults import parse_faults
+from .live_deletions import LiveDeletions, parse_live_deletions
 from .search_lag import parse_search_lag
 
 
@@ -59,6 +60,7 @@ class Introspection:
     workspace_timezone: str
     mutate_every: int | None
     search_lag: tuple[float, float] | None
+    live_deletions: LiveDeletions | None = None
 
     def search_lag_setting(self) -> dict[str, float] | None:
         raise NotImplementedError
@@ -114,6 +116,7 @@ class Introspection:
             "workspace_timezone": self.workspace_timezone,
             "mutate_every": self.mutate_every,
             "search_lag": self.search_lag_setting(),
+            "delete_every": None if self.live_deletions is None else self.live_deletions.setting(),
         }
 
     def control(self, settings: dict[str, Any]) -> dict[str, Any]:
@@ -153,6 +156,8 @@ class Introspection:
                     self.mutate_every = None if v is None else int(v)
                 elif k == "search_lag":
                     self.search_lag = parse_search_lag(v)
+                elif k == "delete_every":
+                    self.live_deletions = parse_live_deletions(v)
                 elif k == "reset_stats":
                     if v:
                         self.reset_stats()

@@ -168,6 +168,10 @@ class FakeIntercom:
         """Remove one link from each of ``counts[bridge]`` random parents (``data/links.py``)."""
         return self.app.ds.unlink(**counts)
 
+    def delete_contacts(self, ids: list[str], into: str | None = None) -> list[str]:
+        """Delete the given contacts, or merge them `into` one (``data/deletions.py``)."""
+        return self.app.ds.delete_contacts(ids, into)
+
     def deleted(self, stream: str) -> list[str]:
         """Ids of the deleted or merged records of ``stream``."""
         return self.app.ds.deleted_keys(stream)

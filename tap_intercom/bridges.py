@@ -148,7 +148,7 @@ class BridgeStream(IntercomStream):
     def write_rows(self, rows: list[dict]) -> None:
         """RECORD messages through the stream's maps (aliases, filters), as the SDK writes."""
         if self._table_version is not None:
-            self._table_version.before_record()
+            self._table_version.open()
         version = None if self._table_version is None else self._table_version.version
         extracted = datetime.datetime.now(datetime.timezone.utc)
         write = self.intercom_tap.write_message
@@ -166,7 +166,7 @@ class BridgeStream(IntercomStream):
     def close(self, *, complete: bool) -> None:
         """After the parent's last record: a complete read closes the table version."""
         if self._table_version is not None and complete:
-            self._table_version.finish()
+            self._table_version.close()
         self._table_version = None
         self._state = None
 

@@ -236,9 +236,16 @@ class IntercomStream(StreamSeams):
         """A bookmark always wins over `start_date` (Stitch's semantics)."""
         return value
 
+    def reads_whole_table(self) -> bool:
+        """True when this run writes every record since `start_date` whatever the bookmark
+        (a table version, `full_table`): the bookmark is still saved, but does not filter."""
+        return False
+
     @cached_property
     def lower_bound(self) -> bounds.Epoch:
         """This run's inclusive lower bound (epoch seconds), frozen at first use (`bounds`)."""
+        if self.reads_whole_table():
+            return bounds.lower_bound(None, self.run.settings.start_date)
         state = self.tap_state.get("bookmarks", {}).get(self.name) or {}
         return bounds.lower_bound(state.get("replication_key_value"), self.run.settings.start_date)
 

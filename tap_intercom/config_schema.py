@@ -169,6 +169,32 @@ CONFIG_SCHEMA: dict[str, t.Any] = th.PropertiesList(
         ),
     ),
     th.Property(
+        "contact_merge_history",
+        th.BooleanType,
+        default=True,
+        title="Contact merge history",
+        description=(
+            "On API 2.16 and newer, ask contact search for each user's `merge_history` "
+            "(`include_merge_history=true`) and write a tombstone (`id`, `_sdc_deleted_at`) per "
+            "lead merged into a user read this run. No extra request; ignored before 2.16, "
+            "which tells nothing of merges outside the Preview API."
+        ),
+    ),
+    th.Property(
+        "company_deletions",
+        th.BooleanType,
+        default=False,
+        title="Company deletions",
+        description=(
+            "Write companies and company_segments as one table version per run "
+            "(ACTIVATE_VERSION around every company the scroll reads), so a target with "
+            "activate-version support marks deleted companies and left segments deleted. No "
+            "extra request (the scroll reads every company anyway), but every company and "
+            "membership is written and loaded every run instead of the changed ones only; "
+            "off by default for that target-side cost."
+        ),
+    ),
+    th.Property(
         "max_requests_per_minute",
         th.CustomType({"type": ["number", "string", "null"]}),
         title="Max requests per minute",

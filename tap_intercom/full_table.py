@@ -16,29 +16,43 @@ import typing as t
 from tap_intercom.client import IntercomStream
 
 if t.TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
     from singer_sdk.helpers.types import Context
 
 
 class TableVersion:
-    """One table version of a stream: ACTIVATE_VERSION before its first record and after its
-    last (also used by the full-table bridges, `bridges`)."""
+    """One run's table version of one stream: opened before its first record, closed once the
+    read is complete (never for a stream skipped on 403: an empty version would delete it).
+    Also the full-table bridges' (`bridges`)."""
 
     def __init__(self, stream: IntercomStream) -> None:
         self.stream = stream
-        self.version = int(time.time() * 1000)
-        self.started = False
+        self.version: int | None = None
 
-    def before_record(self) -> None:
-        if not self.started:
+    def open(self) -> None:
+        """Before a record: the opening ACTIVATE_VERSION, once."""
+        if self.version is None:
+            self.version = int(time.time() * 1000)
             self.stream.write_activate_version(self.version)
-            self.started = True
 
-    def finish(self) -> None:
-        """The read was complete: close the version (an empty table: every row is gone)."""
-        self.before_record()
-        self.stream.write_activate_version(self.version)
+    def close(self) -> None:
+        """After the last record of a complete read (an empty table is opened first: every
+        row downstream is gone)."""
+        if self.stream.name in self.stream.run.stats.skipped_streams:
+            return
+        self.open()
+        self.stream.write_activate_version(t.cast("int", self.version))
+
+
+def as_table_version(stream: IntercomStream, records: Iterable[dict]) -> Iterator[dict]:
+    """`records` (all of the table) wrapped in one table version of `stream`."""
+    table = TableVersion(stream)
+    for record in records:
+        table.open()
+        yield record
+    # Resumed after the last record was written: the read is complete.
+    table.close()
 
 
 class FullTableStream(IntercomStream):
@@ -55,11 +69,4 @@ class FullTableStream(IntercomStream):
         if not self.writes_table_versions():
             yield from self.table_records(context)
             return
-        table_version = TableVersion(self)
-        for record in self.table_records(context):
-            table_version.before_record()
-            yield record
-        # Resumed after the last record was written: the read is complete unless skipped.
-        if self.name in self.run.stats.skipped_streams:
-            return
-        table_version.finish()
+        yield from as_table_version(self, self.table_records(context))

@@ -105,7 +105,8 @@ def check_response(response: requests.Response, api_version: str, default_versio
         raise IntercomAuthError(msg)
     if status == HTTPStatus.FORBIDDEN:
         raise IntercomForbiddenError(error_message(response))
-    if status == HTTPStatus.NOT_FOUND:
+    # 410: a merged contact (2.16+, with a `Link` to the survivor); gone, as a 404.
+    if status in (HTTPStatus.NOT_FOUND, HTTPStatus.GONE):
         raise IntercomNotFoundError(error_message(response))
     if status == HTTPStatus.BAD_REQUEST:
         code, _, _ = intercom_error(response)

@@ -48,6 +48,8 @@ class Settings:
     search_lag_seconds: int
     deleted_conversations: bool
     contact_deletions_preview: bool
+    contact_merge_history: bool
+    company_deletions: bool
     max_requests_per_minute: float | None
     user_agent: str | None
 
@@ -76,6 +78,8 @@ class Settings:
             ),
             deleted_conversations=_flag(config, "deleted_conversations", default=True),
             contact_deletions_preview=_flag(config, "contact_deletions_preview", default=False),
+            contact_merge_history=_flag(config, "contact_merge_history", default=True),
+            company_deletions=_flag(config, "company_deletions", default=False),
             max_requests_per_minute=_optional_rate(config),
             user_agent=str(config["user_agent"]) if config.get("user_agent") else None,
         )

@@ -9,9 +9,14 @@ deletions declares `_sdc_deleted_at` in its schema.
 (`order=desc`, the default: reading stops at the first page that reaches back past the bound,
 so a run costs one request per 60 new deletions; `asc` would page through every deletion ever
 made). The bound is its own bookmark, `deleted_at` beside the conversations' bookmark: the
-second after the newest deletion the previous run read, else the conversations' lower
-bound. It is sent with `Intercom-Version: 2.16` when the configured version is older (the
+second of the newest deletion the previous run read (inclusive), else the conversations'
+lower bound. It is sent with `Intercom-Version: 2.16` when the configured version is older (the
 header is per request).
+
+Merged contacts without Preview: from 2.16 contact search returns, with
+`include_merge_history=true`, each user's `merge_history` (the leads merged into it, with
+`merged_at`); a merge writes the user, so the run that reads its change tombstones the leads
+(`merged_away`). Before 2.16 nothing outside Preview names a merged or deleted contact.
 
 Deleted and merged contacts come from the Preview `GET /contacts/activities` (opt-in,
 `contact_deletions_preview`: Preview can change without notice), events oldest first with a
@@ -23,6 +28,7 @@ cursor: the cursor after the last event read is the bookmark (`activities_after`
 from __future__ import annotations
 
 import datetime
+import time
 import typing as t
 
 from singer_sdk.singerlib import RecordMessage
@@ -43,6 +49,8 @@ DELETED_BOOKMARK = "deleted_at"
 DELETED_CONVERSATIONS_VERSION = ApiVersion(2, 16)
 #: The listing's largest page.
 DELETED_PAGE_SIZE = 60
+#: The first version whose contact search can include `merge_history`.
+MERGE_HISTORY_VERSION = ApiVersion(2, 16)
 ACTIVITIES_BOOKMARK = "activities_after"
 ACTIVITIES_PAGE_SIZE = 150
 
@@ -62,17 +70,24 @@ def write_tombstone(stream: IntercomStream, key: dict[str, t.Any], deleted_at: s
             )
 
 
+def now_datetime() -> str:
+    """The current second as a date-time: when a deletion seen mid-run was detected."""
+    return t.cast("str", epoch_to_datetime(int(time.time())))
+
+
 def write_deleted_conversations(stream: IntercomStream) -> None:
     """A tombstone per conversation deleted since the listing's bookmark; then the bookmark
-    moves just past the newest deletion read. It is taken from the data, not the clock, so a
-    parallel run writes the same state as a sequential one."""
+    moves to the newest deletion read, inclusive: a conversation deleted later in that same
+    second (after the request) is read next run, with the few of that second read again.
+    It is taken from the data, not the clock, so a parallel run writes the same state as a
+    sequential one."""
     state = stream.stream_state
     saved = state.get(DELETED_BOOKMARK)
     since = bounds.lower_bound(saved, stream.run.settings.start_date) if saved else None
     newest = stream.lower_bound if since is None else since
     for item in deleted_conversations(stream, newest):
         write_tombstone(stream, {"id": item["id"]}, item["deleted_at"])
-        newest = max(newest, bounds.lower_bound(item["deleted_at"], item["deleted_at"]) + 1)
+        newest = max(newest, bounds.lower_bound(item["deleted_at"], item["deleted_at"]))
     state[DELETED_BOOKMARK] = epoch_to_datetime(newest)
 
 
@@ -100,11 +115,13 @@ def deleted_conversations(stream: IntercomStream, since: bounds.Epoch) -> Iterab
         params = None
 
 
-def write_contact_deletions(stream: IntercomStream) -> None:
+def write_contact_deletions(stream: IntercomStream) -> set[str]:
     """A tombstone per contact deleted or merged away since the saved cursor; then the cursor
-    moves past the last event read (it is written once the events' tombstones are out)."""
+    moves past the last event read (it is written once the events' tombstones are out).
+    Returns the ids tombstoned."""
     state = stream.stream_state
     cursor = state.get(ACTIVITIES_BOOKMARK)
+    written: set[str] = set()
     while True:
         params: dict[str, t.Any] = {"per_page": ACTIVITIES_PAGE_SIZE}
         if cursor:
@@ -125,6 +142,7 @@ def write_contact_deletions(stream: IntercomStream) -> None:
             at = epoch_to_datetime(bounds.epoch_of(event.get("created_at")))
             if gone and at:
                 write_tombstone(stream, {"id": str(gone)}, at)
+                written.add(str(gone))
             if event.get("id") is not None:
                 cursor = str(event["id"])
         if cursor:
@@ -132,5 +150,20 @@ def write_contact_deletions(stream: IntercomStream) -> None:
         pages = body.get("pages") if isinstance(body, dict) else None
         following = pages.get("next") if isinstance(pages, dict) else None
         if not events or not isinstance(following, dict) or not following.get("starting_after"):
-            return
+            return written
         cursor = str(following["starting_after"])
+
+
+def merged_away(history: t.Any, fallback: t.Any) -> list[tuple[str, str]]:
+    """(id, `_sdc_deleted_at`) of each contact a user's `merge_history` names; a merge without
+    `merged_at` is dated `fallback` (the user's `updated_at`)."""
+    out = []
+    for item in history if isinstance(history, list) else []:
+        source = item.get("source_contact_id") if isinstance(item, dict) else None
+        if source is None:
+            continue
+        at = epoch_to_datetime(bounds.epoch_of(item.get("merged_at")))
+        at = at or epoch_to_datetime(bounds.epoch_of(fallback))
+        if at:
+            out.append((str(source), at))
+    return out

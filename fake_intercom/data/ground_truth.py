@@ -40,6 +40,8 @@ class GroundTruth(DatasetState):
                 recs = []
                 for key in self._bulk_from(self.companies, lo):
                     i = key & LOW_MASK
+                    if i in self.removed["companies"]:
+                        continue
                     recs.extend(
                         {
                             "company_id": company_id(i),

@@ -31,9 +31,15 @@ class CompanyEndpoints(Paging):
 
     def _company_idx(self, cid: str) -> int:
         i = parse_hex_id(cid, COMPANY_BASE, self.ds.companies.count)
-        if i is None:
+        if i is None or self.ds.is_removed("companies", i):
             raise HTTPError(404, "company_not_found", "Company Not Found")
         return i
+
+    def _live_companies(self, idxs: range | list[int]) -> list[int]:
+        """The indexes of `idxs` whose company is not deleted."""
+        with self.ds.lock:
+            gone = self.ds.removed["companies"]
+            return [i for i in idxs if i not in gone]
 
     def ep_companies_scroll(self, query: dict[str, str], **_: Any) -> tuple[int, Any]:
         param = query.get("scroll_param")
@@ -69,15 +75,21 @@ class CompanyEndpoints(Paging):
                     "Request failed due to an internal network error. Please "
                     "restart the scroll operation.",
                 )
-            start = sc["pos"]
-            end = min(self.ds.companies.count, start + self.scroll_page_size)
-            sc["pos"] = end
+            # A page holds the next `scroll_page_size` live companies (deleted ones are
+            # skipped, so a page is empty only at the end).
+            idxs: list[int] = []
+            pos = sc["pos"]
+            while pos < self.ds.companies.count and len(idxs) < self.scroll_page_size:
+                end = min(self.ds.companies.count, pos + self.scroll_page_size - len(idxs))
+                idxs += self._live_companies(range(pos, end))
+                pos = end
+            sc["pos"] = pos
             sc["pages"] += 1
             sc["last_used"] = now
-            if end <= start:
+            if not idxs:
                 sc["done"] = True
             scroll_param = sc["param"]
-        data = [self.ds.company(i) for i in range(start, end)]
+        data = [self.ds.company(i) for i in idxs]
         return 200, {
             "type": "list",
             "data": data,
@@ -119,8 +131,11 @@ class CompanyEndpoints(Paging):
             total = len(idxs)
             chunk = idxs[(page - 1) * pp : page * pp]
         else:
-            total = min(ds.companies.count, COMPANY_PAGE_CAP)
-            chunk = list(range((page - 1) * pp, min(total, page * pp)))
+            live: range | list[int] = range(ds.companies.count)
+            if ds.removed["companies"]:
+                live = self._live_companies(live)
+            total = min(len(live), COMPANY_PAGE_CAP)
+            chunk = list(live[(page - 1) * pp : min(total, page * pp)])
         tp = total_pages(total, pp)
         nxt = None
         if page < tp:
@@ -151,7 +166,7 @@ class CompanyEndpoints(Paging):
         with ds.lock:
             rows = [
                 (c["last_request_at"] or 0, i)
-                for i in range(ds.companies.count)
+                for i in self._live_companies(range(ds.companies.count))
                 if (c := ds.company(i))["user_count"] > 0
             ]
         rows.sort(reverse=desc)

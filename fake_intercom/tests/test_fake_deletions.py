@@ -62,8 +62,12 @@ def test_merged_contacts_answer_404_then_410_with_a_link(fake):
         assert get(url, headers=AUTH).status_code == 404
         gone = get(url, headers=V216)
         assert gone.status_code == 410
-        survivor = gone.headers["Link"].split(">")[0].lstrip("<")
-        assert get(survivor, headers=V216).status_code == 200
+        assert gone.json()["errors"][0]["code"] == "contact_merged"
+        link = gone.headers["Link"]
+        assert link.endswith('>; rel="canonical"'), link
+        survivor = link.split(">")[0].lstrip("<")
+        assert survivor.startswith("/contacts/"), link
+        assert get(fake.base_url + survivor, headers=V216).status_code == 200
     assert get(f"{fake.base_url}/contacts/{deleted[0]}", headers=V216).status_code == 404
     assert set(fake.deleted("contacts")) == set(merged + deleted)
 
@@ -92,3 +96,66 @@ def test_search_lag_setting_is_validated():
     assert parse_search_lag({"min_s": 0, "max_s": 8}) == (0.0, 8.0)
     with pytest.raises(ValueError, match="min_s"):
         parse_search_lag({"min_s": 3, "max_s": 1})
+
+
+def test_a_merge_moves_a_lead_into_a_user_whose_history_names_it(fake):
+    merged = fake.delete(merge_contacts=2)["merge_contacts"]
+    survivors = {}
+    for cid in merged:
+        link = get(f"{fake.base_url}/contacts/{cid}", headers=V216).headers["Link"]
+        survivors[cid] = link.split(">")[0].rsplit("/", 1)[-1]
+    body = {**EVERYTHING, "pagination": {"per_page": 150}}
+    search = f"{fake.base_url}/contacts/search"
+    with_history = requests.post(
+        search, params={"include_merge_history": "true"}, json=body, headers=V216, timeout=10
+    ).json()["data"]
+    by_id = {c["id"]: c for c in with_history}
+    for cid, survivor in survivors.items():
+        user = by_id[survivor]
+        assert user["role"] == "user"
+        history = user["merge_history"]
+        assert cid in {h["source_contact_id"] for h in history}
+        assert all(h["source_contact_role"] == "lead" for h in history)
+        assert all(h["merged_at"] <= user["updated_at"] for h in history)
+    assert all("merge_history" not in c for c in with_history if c["role"] == "lead")
+    # Only on request, and only from 2.16.
+    plain = requests.post(search, json=body, headers=V216, timeout=10).json()["data"]
+    assert all("merge_history" not in c for c in plain)
+    old = requests.post(
+        search, params={"include_merge_history": "true"}, json=body, headers=AUTH, timeout=10
+    ).json()["data"]
+    assert all("merge_history" not in c for c in old)
+
+
+def test_deleted_companies_leave_the_scroll_and_their_segments(fake):
+    before = {r["id"] for r in fake.ground_truth("companies")["records"]}
+    gone = fake.delete(companies=3)["companies"]
+    fake.control(scroll_page_size=4)
+    scrolled, param = [], None
+    while True:
+        params = {"scroll_param": param} if param else {}
+        page = get(f"{fake.base_url}/companies/scroll", params=params, headers=AUTH).json()
+        if not page["data"]:
+            break
+        scrolled += [c["id"] for c in page["data"]]
+        param = page["scroll_param"]
+    assert set(scrolled) == before - set(gone)
+    assert len(scrolled) == len(set(scrolled))
+    for cid in gone:
+        assert get(f"{fake.base_url}/companies/{cid}", headers=AUTH).status_code == 404
+        assert get(f"{fake.base_url}/companies/{cid}/segments", headers=AUTH).status_code == 404
+    memberships = fake.ground_truth("company_segments")["records"]
+    assert not {m["company_id"] for m in memberships} & set(gone)
+    assert {k.split("/")[0] for k in fake.deleted("company_segments")} <= set(gone)
+
+
+def test_delete_every_deletes_between_requests(fake):
+    fake.control(delete_every={"requests": 2, "times": 2, "conversations": 1})
+    for _ in range(6):
+        get(f"{fake.base_url}/tags", headers=AUTH)
+    assert len(fake.deleted("conversations")) == 2
+    assert fake.control()["delete_every"]["times"] == 0
+    fake.control(delete_every=None)
+    assert fake.control()["delete_every"] is None
+    with pytest.raises(ValueError, match="requests"):
+        fake.control(delete_every={"requests": 0, "contacts": 1})

@@ -11,6 +11,7 @@ from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from tap_intercom.bridges import BridgeStream
 from tap_intercom.children import ParentBookmarkedChildStream, ParentStream
 from tap_intercom.errors import IntercomNotFoundError, ScrollBrokenError
+from tap_intercom.full_table import TableVersion, as_table_version
 from tap_intercom.pagination import next_page_url
 from tap_intercom.records import unwrap_list
 from tap_intercom.responses import response_json
@@ -61,6 +62,18 @@ class CompaniesStream(ParentStream):
     replication_key = "updated_at"
     client_side_filter = True
     child_context_key = "company_id"
+
+    def reads_whole_table(self) -> bool:
+        """`company_deletions`: every company since `start_date` the scroll reads is written,
+        as one table version, so a deleted company is missing from it (the bookmark is still
+        saved)."""
+        return self.run.settings.company_deletions
+
+    def get_records(self, context: Context | None) -> Iterable[dict]:
+        records = super().get_records(context)
+        if self.selected and self.reads_whole_table():
+            records = as_table_version(self, records)
+        yield from records
 
     def transform_record(self, record: dict, context: Context | None) -> dict | None:
         return denest_company(record)
@@ -179,6 +192,26 @@ class CompanySegmentsStream(ParentBookmarkedChildStream):
     parent_stream_type = CompaniesStream
     primary_keys: t.ClassVar[list[str]] = ["company_id", "id"]
     parent_is_sorted = False
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: `company_deletions`: the memberships of every company since `start_date`, one table
+        #: version per run (a deleted company's or a left segment's rows are missing from it).
+        self.table = TableVersion(self) if self.reads_whole_table() else None
+
+    def reads_whole_table(self) -> bool:
+        return self.run.settings.company_deletions
+
+    def get_records(self, context: Context | None) -> Iterable[dict]:
+        for record in super().get_records(context):
+            if self.table is not None:
+                self.table.open()
+            yield record
+
+    def parents_finished(self, *, complete: bool, scan_started: str) -> None:
+        super().parents_finished(complete=complete, scan_started=scan_started)
+        if complete and self.table is not None:
+            self.table.close()
 
     def child_records(self, context: Context) -> Iterable[dict]:
         company_id = str(context["company_id"])

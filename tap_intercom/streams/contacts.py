@@ -50,6 +50,25 @@ class ContactsStream(ParentStream, SearchStream):
         super().__init__(*args, **kwargs)
         #: Long tag/company lists, fetched ahead as soon as their page arrives.
         self.list_prefetcher: DetailPrefetcher[list] = self.new_detail_prefetcher()
+        #: Contacts whose list answered 404/410 after search returned them (any thread).
+        self.vanished: set[str] = set()
+        #: Merged-away contacts tombstoned this run (a lead is named by every run of its user).
+        self.tombstoned: set[str] = set()
+
+    def asks_merge_history(self) -> bool:
+        """2.16+ (`contact_merge_history`): search returns each user's `merge_history`."""
+        settings = self.run.settings
+        return (
+            self.selected
+            and settings.contact_merge_history
+            and settings.version >= tombstones.MERGE_HISTORY_VERSION
+        )
+
+    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict[str, t.Any]:
+        params = dict(super().get_url_params(context, next_page_token) or {})
+        if self.asks_merge_history():
+            params["include_merge_history"] = "true"
+        return params
 
     def lists_to_expand(self, raw: dict) -> list[tuple[str, str]]:
         """(field, url) of each addressable list of `raw` with more than its inline entries."""
@@ -82,7 +101,8 @@ class ContactsStream(ParentStream, SearchStream):
     def get_records(self, context: Context | None) -> Iterable[dict]:
         """First the tombstones of deleted and merged contacts (opt-in), then the search."""
         if self.selected and self.run.settings.contact_deletions_preview:
-            tombstones.write_contact_deletions(self)
+            # A lead these events named is not tombstoned again from its user's history.
+            self.tombstoned |= tombstones.write_contact_deletions(self)
         try:
             yield from super().get_records(context)
         finally:
@@ -91,9 +111,30 @@ class ContactsStream(ParentStream, SearchStream):
     def _list_fetcher(self, contact_id: str, field: str, url: str) -> t.Callable[[], list]:
         return lambda: self._full_list(contact_id, field, url, None)
 
+    def write_merged_away(self, history: t.Any, updated_at: t.Any) -> None:
+        """A tombstone per lead merged into this user (its `merge_history`), once a run."""
+        for merged_id, merged_at in tombstones.merged_away(history, updated_at):
+            if merged_id not in self.tombstoned:
+                self.tombstoned.add(merged_id)
+                tombstones.write_tombstone(self, {"id": merged_id}, merged_at)
+
+    def gone_now(self, contact_id: str) -> bool:
+        """Whether a contact whose list vanished mid-run is gone: `GET /contacts/{id}` answers
+        404 (deleted) or 410 (merged, 2.16+)."""
+        try:
+            self.fetch(f"/contacts/{contact_id}")
+        except IntercomNotFoundError:
+            return True
+        return False
+
     def transform_record(self, record: dict, context: Context | None) -> dict | None:
         contact_id = str(record.get("id"))
+        history = record.get("merge_history")
         record = {**record, "avatar": normalize_contact_avatar(record.get("avatar"))}
+        if "merge_history" not in self.schema.get("properties", {}):
+            # Asked for by the tap (tombstones), not by a catalog without the column.
+            record.pop("merge_history", None)
+        self.write_merged_away(history, record.get("updated_at"))
         expand = dict(self.lists_to_expand(record))
         for field in EXPANDED_LISTS:
             listing = record.get(field)
@@ -106,6 +147,11 @@ class ContactsStream(ParentStream, SearchStream):
                 self._warn_if_short(contact_id, field, listing.get("total_count"), record[field])
             else:
                 record[field] = unwrap_list(listing, "data")
+        if contact_id in self.vanished and self.gone_now(contact_id):
+            # Deleted or merged after search returned it: a tombstone, not a stale row.
+            self.logger.warning("contacts: contact %s was deleted or merged mid-sync", contact_id)
+            tombstones.write_tombstone(self, {"id": contact_id}, tombstones.now_datetime())
+            return None
         return record
 
     def _warn_if_short(self, contact_id: str, field: str, total: t.Any, items: list) -> None:
@@ -155,6 +201,7 @@ class ContactsStream(ParentStream, SearchStream):
                 self.logger.warning(
                     "contacts: %s of contact %s vanished mid-sync", field, contact_id
                 )
+                self.vanished.add(contact_id)
                 return items
             body = response_json(response)
             body = body if isinstance(body, dict) else {}

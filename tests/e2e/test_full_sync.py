@@ -144,6 +144,7 @@ def test_streams_read_in_full_are_wrapped_in_activate_version(full_sync):
         "admins",
         "tags",
         "teams",
+        "segments",
     }
 
 

@@ -32,3 +32,15 @@ def assert_api_objects_with_date_times(records: list[dict], raw: list[dict]) -> 
         expected = {**source, "created_at": iso(source["created_at"])}
         expected["updated_at"] = iso(source["updated_at"])
         assert record == expected
+
+
+def table_version(messages: list[dict], stream: str) -> tuple[int, list[dict]]:
+    """The one table version a run wrote for `stream`, and its records; fails unless the
+    stream's RECORDs are enclosed by exactly two ACTIVATE_VERSIONs of that version."""
+    mine = [m for m in messages if m.get("stream") == stream]
+    kinds = [m for m in mine if m["type"] in {"ACTIVATE_VERSION", "RECORD"}]
+    assert kinds[0]["type"] == kinds[-1]["type"] == "ACTIVATE_VERSION", stream
+    assert [m["type"] for m in kinds].count("ACTIVATE_VERSION") == 2, stream
+    version = kinds[0]["version"]
+    assert {m["version"] for m in kinds} == {version}, stream
+    return version, [m["record"] for m in kinds if m["type"] == "RECORD"]

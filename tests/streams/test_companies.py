@@ -13,7 +13,7 @@ from tap_intercom.schemas import stream_schema
 from tap_intercom.streams.companies import INLINE_SEGMENTS
 from tests import oracle
 from tests.in_process import InProcessRun, sync_in_process, tap_for
-from tests.streams.helpers import START, iso, median_version
+from tests.streams.helpers import START, iso, median_version, table_version
 
 SEGMENT = {"type": "segment", "id": "s1", "name": "Big", "updated_at": 1}
 TAG = {"type": "tag", "id": "t1", "name": "vip"}
@@ -101,3 +101,38 @@ def test_a_start_date_in_the_middle_keeps_only_what_is_newer(fake_intercom):
     records = run.records("companies")
     assert 0 < len(records) < len(oracle.truth_keys(fake_intercom, "companies", START))
     oracle.assert_ground_truth(fake_intercom, "companies", records, middle)
+
+
+# --- deletions (`company_deletions`) ---------------------------------------------------------
+
+
+def test_without_company_deletions_no_table_version_is_written(run):
+    assert not [m for m in run.messages if m["type"] == "ACTIVATE_VERSION"]
+
+
+def test_company_deletions_write_every_company_as_one_version_past_the_bookmark(make_fake):
+    fake = make_fake(scale="small", seed=21)
+    first = sync_in_process(fake, {"companies"}, company_deletions=True)
+    _, records = table_version(first.messages, "companies")
+    oracle.assert_ground_truth(fake, "companies", records, START)
+    bookmark = first.final_state["bookmarks"]["companies"]
+    assert bookmark["updated_at"] == bookmark["replication_key_value"]  # Stitch's key stays
+
+    gone = set(fake.delete(companies=3)["companies"])
+    second = sync_in_process(fake, {"companies"}, state=first.final_state, company_deletions=True)
+    _, again = table_version(second.messages, "companies")
+    # Nothing changed since the bookmark, yet every live company is in the new version.
+    assert {r["id"] for r in again} == {r["id"] for r in records} - gone
+    oracle.assert_ground_truth(fake, "companies", again, START)
+    assert second.final_state["bookmarks"]["companies"]["updated_at"] == bookmark["updated_at"]
+    assert len(second.queries_to("/companies/scroll")) == len(first.queries_to("/companies/scroll"))
+
+
+def test_a_stitch_companies_bookmark_still_resumes_with_company_deletions(make_fake):
+    fake = make_fake(scale="small", seed=22)
+    middle = iso(median_version(fake, "companies"))
+    stitch_state = {"bookmarks": {"companies": {"updated_at": middle}}}
+    run = sync_in_process(fake, {"companies"}, state=stitch_state, company_deletions=True)
+    _, records = table_version(run.messages, "companies")
+    oracle.assert_ground_truth(fake, "companies", records, START)
+    assert run.final_state["bookmarks"]["companies"]["updated_at"] >= middle

@@ -18,7 +18,7 @@ from tap_intercom.schemas import stream_schema
 from tap_intercom.streams.companies import INLINE_SEGMENTS
 from tests import oracle
 from tests.in_process import InProcessRun, rewrite_body, sync_in_process, tap_for
-from tests.streams.helpers import START, iso
+from tests.streams.helpers import START, iso, table_version
 
 
 @pytest.fixture(scope="module")
@@ -111,3 +111,27 @@ def test_the_bookmark_never_passes_the_start_of_the_scroll(make_fake):
     # A company edited right after the first page was read (at `pages[0]`) is not behind it
     # (the next run's bound is the bookmark floored to the second).
     assert saved[:19] <= iso(int(pages[0]))[:19]
+
+
+def test_company_deletions_write_every_membership_as_one_version(make_fake):
+    """With `company_deletions` the memberships of every company are one table version, so a
+    deleted company's (or a left segment's) rows are missing from the next one."""
+    fake = make_fake(scale="small", seed=23)
+    streams = {"companies", "company_segments"}
+    first = sync_in_process(fake, streams, company_deletions=True)
+    _, records = table_version(first.messages, "company_segments")
+    oracle.assert_ground_truth(fake, "company_segments", records, START)
+    gone = set(fake.delete(companies=4)["companies"])
+    second = sync_in_process(fake, streams, state=first.final_state, company_deletions=True)
+    _, again = table_version(second.messages, "company_segments")
+    assert not {r["company_id"] for r in again} & gone
+    oracle.assert_ground_truth(fake, "company_segments", again, START)
+    assert {r["company_id"] for r in records} & gone, "the deleted companies had memberships"
+
+
+def test_company_segments_alone_still_get_every_membership(make_fake):
+    fake = make_fake(scale="small", seed=24)
+    run = sync_in_process(fake, {"company_segments"}, company_deletions=True)
+    _, records = table_version(run.messages, "company_segments")
+    oracle.assert_ground_truth(fake, "company_segments", records, START)
+    assert not run.records("companies")

@@ -221,3 +221,104 @@ def test_a_start_date_in_the_middle_keeps_only_what_is_newer(fake_intercom):
     )
     assert 0 < len(records) < len(oracle.truth_keys(fake_intercom, "contacts", START))
     oracle.assert_ground_truth(fake_intercom, "contacts", records, middle)
+
+
+# --- merges and deletions without Preview ------------------------------------------------------
+
+
+def test_merge_history_is_asked_for_from_2_16_only(fake_intercom):
+    def params(**settings: object) -> dict:
+        stream = tap_for(fake_intercom, **settings).streams["contacts"]
+        stream.selected = True
+        return stream.get_url_params(None, None)
+
+    assert params(api_version="2.16") == {"include_merge_history": "true"}
+    assert params(api_version="2.17") == {"include_merge_history": "true"}
+    assert params(api_version="2.15") == {}
+    assert params(api_version="2.16", contact_merge_history=False) == {}
+
+
+def test_leads_merged_into_a_user_become_tombstones_on_2_16(make_fake):
+    fake = make_fake(scale="small", seed=31)
+    first = sync_in_process(fake, {"contacts"}, api_version="2.16")
+    assert not [r for r in first.records("contacts") if "_sdc_deleted_at" in r]
+    merged = set(fake.delete(merge_contacts=3)["merge_contacts"])
+    second = sync_in_process(fake, {"contacts"}, api_version="2.16", state=first.final_state)
+    tombstones = [r for r in second.records("contacts") if "_sdc_deleted_at" in r]
+    assert {r["id"] for r in tombstones} == merged
+    assert all(set(r) == {"id", "_sdc_deleted_at"} for r in tombstones)
+    assert all(DATETIME_RE.match(r["_sdc_deleted_at"]) for r in tombstones)
+    # The 2.16 catalog declares the history: the users carry it, and no field is dropped.
+    histories = [r["merge_history"] for r in second.records("contacts") if r.get("merge_history")]
+    assert {h["source_contact_id"] for items in histories for h in items} >= merged
+    assert not [line for line in second.log_lines() if "merge_history" in line]
+    # Each survivor (the 410's `Link`) was read again: the merge wrote it.
+    headers = {"Authorization": "Bearer test-token", "Intercom-Version": "2.16"}
+    survivors = {
+        requests.get(f"{fake.base_url}/contacts/{cid}", headers=headers, timeout=10)
+        .headers["Link"]
+        .split(">")[0]
+        .rsplit("/", 1)[-1]
+        for cid in merged
+    }
+    assert survivors <= {r["id"] for r in second.records("contacts") if "_sdc_deleted_at" not in r}
+
+
+def test_before_2_16_a_merge_leaves_no_trace(make_fake):
+    fake = make_fake(scale="small", seed=32)
+    first = sync_in_process(fake, {"contacts"}, api_version="2.15")
+    fake.delete(merge_contacts=3)
+    second = sync_in_process(fake, {"contacts"}, api_version="2.15", state=first.final_state)
+    assert not [r for r in second.records("contacts") if "_sdc_deleted_at" in r]
+    assert all("include_merge_history" not in q for q in second.queries_to("/contacts/search"))
+
+
+@pytest.mark.parametrize(
+    ("api_version", "merged", "answer"),
+    [("2.14", False, 404), ("2.16", False, 404), ("2.16", True, 410)],
+)
+def test_a_contact_gone_after_search_returned_it_is_a_tombstone(
+    make_fake, api_version, merged, answer
+):
+    """Deleted or merged between its search page and its long-list request: the list answers
+    404, a `GET /contacts/{id}` confirms it (404, or 410 for a merge on 2.16), a tombstone
+    replaces the stale record."""
+    fake = make_fake(scale="small", seed=33)
+    gone: list[str] = []
+
+    def delete_long_listed(response: requests.Response) -> None:
+        if gone or urlparse(response.url).path != "/contacts/search":
+            return
+        page = response.json()["data"]
+        long_listed = [
+            c["id"]
+            for c in page
+            if any(
+                isinstance(c.get(f), dict) and c[f].get("has_more") for f in ("tags", "companies")
+            )
+        ]
+        into = page[-1]["id"] if merged else None
+        gone.extend(fake.delete_contacts(long_listed[:3], into=into))
+
+    run = sync_in_process(fake, {"contacts"}, api_version=api_version, hook=delete_long_listed)
+    assert gone, "the first page has contacts with long lists"
+    tombstones = {r["id"] for r in run.records("contacts") if "_sdc_deleted_at" in r}
+    assert tombstones == set(gone)
+    assert not {r["id"] for r in run.records("contacts") if "_sdc_deleted_at" not in r} & set(gone)
+    assert {urlparse(u).path for u in run.urls} >= {f"/contacts/{cid}" for cid in gone}
+    assert fake.stats()["responses_by_status"].get(str(answer), 0) >= len(gone)
+
+
+def test_a_catalog_without_merge_history_still_gets_the_tombstones(make_fake):
+    """A 2.14 (or Stitch) catalog has no `merge_history` column: the tap asked for it, so it
+    is dropped without a warning, and the tombstones are written all the same."""
+    fake = make_fake(scale="small", seed=34)
+    catalog = discovered_catalog(fake, api_version="2.14")
+    first = sync_in_process(fake, {"contacts"}, catalog=catalog, api_version="2.16")
+    merged = set(fake.delete(merge_contacts=2)["merge_contacts"])
+    second = sync_in_process(
+        fake, {"contacts"}, catalog=catalog, api_version="2.16", state=first.final_state
+    )
+    assert {r["id"] for r in second.records("contacts") if "_sdc_deleted_at" in r} == merged
+    assert not [r for r in second.records("contacts") if "merge_history" in r]
+    assert not [line for line in second.log_lines() if "merge_history" in line]

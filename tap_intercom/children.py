@@ -79,12 +79,13 @@ class ParentBookmarkedChildStream(ParentBookmarkedSeams, IntercomStream):
         """A page of raw parents this child is about to be asked for (any thread): a hook to
         start per-parent requests early. Must only read what is fixed for the run."""
 
-    def parents_finished(self, *, complete: bool) -> None:
+    def parents_finished(self, *, complete: bool, scan_started: str) -> None:
         """The parent has no more records. After a complete unsorted scan, the bookmark moves
-        to the highest parent seen (at most now)."""
+        to the highest parent seen, but never past `scan_started` (when the parent's scan
+        began): a parent edited during the scan after the scan passed it carries a newer
+        `updated_at` than the bookmark, so the next run still expands it."""
         if complete and not self.parent_is_sorted and self._pending_bookmark is not None:
-            now = format_datetime(pendulum.now("UTC"))
-            self.advance_bookmark(min(self._pending_bookmark, now))
+            self.advance_bookmark(min(self._pending_bookmark, scan_started))
         self._pending_bookmark = None
 
 
@@ -138,13 +139,14 @@ class ParentStream(IntercomStream):
     def get_records(self, context: Context | None) -> Iterable[dict]:
         """The parent's records; then each selected child hears that its parents are done."""
         children = self.selected_children()
+        scan_started = format_datetime(pendulum.now("UTC"))
         complete = False
         try:
             yield from self.parent_records(context)
             complete = True
         finally:
             for child in children:
-                child.parents_finished(complete=complete)
+                child.parents_finished(complete=complete, scan_started=scan_started)
 
     def parent_records(self, context: Context | None) -> Iterable[dict]:
         """The raw parent records (default: the SDK's request loop)."""

@@ -104,8 +104,8 @@ class ConversationPartsStream(ParentBookmarkedChildStream):
                 wanted[str(raw["id"])] = self.detail_fetcher(str(raw["id"]))
         self.prefetcher.submit_page(wanted)
 
-    def parents_finished(self, *, complete: bool) -> None:
-        super().parents_finished(complete=complete)
+    def parents_finished(self, *, complete: bool, scan_started: str) -> None:
+        super().parents_finished(complete=complete, scan_started=scan_started)
         self.prefetcher.close()
 
     def detail_fetcher(self, conversation_id: str) -> t.Callable[[], dict | None]:

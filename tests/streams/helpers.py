@@ -21,3 +21,14 @@ def median_version(fake: FakeIntercom, stream: str) -> int:
     _, records = truth(fake, stream, None)
     values = sorted(r["updated_at"] for r in records)
     return values[len(values) // 2]
+
+
+def assert_api_objects_with_date_times(records: list[dict], raw: list[dict]) -> None:
+    """Each record is its API object (matched by id), `created_at`/`updated_at` as date-times."""
+    by_id = {item["id"]: item for item in raw}
+    assert records
+    for record in records:
+        source = by_id[record["id"]]
+        expected = {**source, "created_at": iso(source["created_at"])}
+        expected["updated_at"] = iso(source["updated_at"])
+        assert record == expected

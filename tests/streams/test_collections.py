@@ -10,7 +10,7 @@ import pytest
 
 from tests import oracle
 from tests.in_process import InProcessRun, sync_in_process
-from tests.streams.helpers import START, iso
+from tests.streams.helpers import START, assert_api_objects_with_date_times
 
 
 @pytest.fixture(scope="module")
@@ -23,14 +23,9 @@ def test_asks_for_full_pages(run):
 
 
 def test_records_are_the_api_objects_with_date_times(run, fake_intercom):
-    raw = {c["id"]: c for c in fake_intercom.dataset.collections}
-    records = run.records("collections")
-    assert records
-    for record in records:
-        source = raw[record["id"]]
-        expected = {**source, "created_at": iso(source["created_at"])}
-        expected["updated_at"] = iso(source["updated_at"])
-        assert record == expected
+    assert_api_objects_with_date_times(
+        run.records("collections"), fake_intercom.dataset.collections
+    )
 
 
 def test_records_are_exactly_the_ground_truth(run, fake_intercom):

@@ -8,6 +8,7 @@ schema: `schemas/company_segments.json`.
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlparse
 
 import pytest
@@ -83,3 +84,30 @@ def test_the_bookmark_is_the_newest_company(run, fake_intercom):
     newest = max(c["updated_at"] for c in companies)
     bookmark = run.final_state["bookmarks"]["company_segments"]
     assert bookmark["updated_at"] == iso(newest)
+
+
+def test_the_bookmark_never_passes_the_start_of_the_scroll(make_fake):
+    """A company edited during the scroll, after the scroll passed it, is newer than the saved
+    bookmark: the next run still expands it, although a company read later was newer still."""
+    fake = make_fake(scale="small", seed=5, contacts=10, companies=30, conversations=5)
+    fake.control(scroll_page_size=10)
+    pages: list[float] = []
+
+    def edit_second_page(response: requests.Response) -> None:
+        if urlparse(response.url).path != "/companies/scroll":
+            return
+        pages.append(time.time())
+        if len(pages) == 2:
+            time.sleep(1.1)  # the newest company below is a later second than the first page
+
+            def newest_now(body: dict) -> None:
+                body["data"][0]["updated_at"] = int(time.time())
+
+            rewrite_body(response, newest_now)
+
+    run = sync_in_process(fake, {"company_segments"}, hook=edit_second_page)
+    assert len(pages) >= 2
+    saved = run.final_state["bookmarks"]["company_segments"]["updated_at"]
+    # A company edited right after the first page was read (at `pages[0]`) is not behind it
+    # (the next run's bound is the bookmark floored to the second).
+    assert saved[:19] <= iso(int(pages[0]))[:19]

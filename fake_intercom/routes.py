@@ -43,6 +43,8 @@ ROUTES: list[tuple[str, str, str]] = [
     ("GET", "/help_center/help_centers/{id}", "help_center"),
     ("POST", "/tickets/search", "tickets_search"),
     ("GET", "/tickets/{id}", "ticket"),
+    ("GET", "/ticket_types", "ticket_types"),
+    ("GET", "/ticket_states", "ticket_states"),
 ]
 _COMPILED = [
     (m, tpl, re.compile("^" + tpl.replace("{id}", "(?P<id>[^/]+)") + "$"), name)

@@ -156,6 +156,10 @@ class FakeIntercom:
     ) -> dict[str, Any]:
         return self.app.mutate(contacts=contacts, conversations=conversations, companies=companies)
 
+    def mutate_tickets(self, n: int) -> list[str]:
+        """Give `n` random tickets a new version (and other contacts); their ids."""
+        return self.app.ds.mutate_tickets(n)
+
     def delete(self, **counts: int) -> dict[str, list[str]]:
         """Delete (or, ``merge_contacts``, merge) random live records (``data/deletions.py``)."""
         return self.app.ds.delete(**counts)

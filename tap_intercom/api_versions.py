@@ -9,6 +9,8 @@ What differs, for the endpoints the tap calls (from Intercom's OpenAPI descripti
 
 - 2.12: a ticket's `ticket_state` is an object (before: a string, with the labels in
   `ticket_state_internal_label` / `ticket_state_external_label`): `version_schemas`.
+- 2.12: ticket states have ids and `GET /ticket_states` lists them (before: no list):
+  `ticket_states_endpoint`.
 - 2.15: conversations carry their `company`: `version_schemas`.
 - 2.16: conversation attributes move to `GET /conversations/attributes`, and
   `GET /data_attributes?model=conversation` answers 422: `conversation_attributes_endpoint`.
@@ -83,3 +85,12 @@ def checked_api_version(value: t.Any) -> ApiVersion:
 def conversation_attributes_endpoint(version: ApiVersion) -> bool:
     """Whether conversation attributes come from `GET /conversations/attributes`."""
     return version >= CONVERSATION_ATTRIBUTES_SINCE
+
+
+#: Since 2.12, ticket states are objects with ids, listed by `GET /ticket_states`.
+TICKET_STATES_SINCE = ApiVersion(2, 12)
+
+
+def ticket_states_endpoint(version: ApiVersion) -> bool:
+    """Whether `GET /ticket_states` exists at `version`."""
+    return version >= TICKET_STATES_SINCE

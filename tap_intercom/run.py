@@ -4,7 +4,8 @@
 - `governor` and `session`: every request of the run goes through one rate governor;
 - `pool`: the one worker pool on which per-record detail requests run;
 - `stats` and `progress`: counters for the progress lines and the end-of-run summary;
-- `data_attributes`: `/data_attributes` read once per model, for discovery and the streams.
+- `data_attributes`: `/data_attributes` read once per model, for discovery and the streams;
+- `ticket_types`: `/ticket_types` read once, for discovery (`ticket_attributes`) and the stream.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class IntercomRun:
         self.stats = stats
         self.progress = progress
         self.data_attributes = DataAttributeCache()
+        self.ticket_types = DataAttributeCache()
         self.governor = RateLimitGovernor(settings.max_requests_per_minute)
 
     @cached_property

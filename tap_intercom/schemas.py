@@ -17,6 +17,7 @@ import requests
 
 from tap_intercom.custom_attributes import custom_attributes_schema
 from tap_intercom.errors import IntercomForbiddenError, UserFacingError
+from tap_intercom.ticket_attributes import ticket_attributes_schema
 from tap_intercom.version_schemas import versioned_schema
 
 if t.TYPE_CHECKING:
@@ -39,6 +40,12 @@ class AttributeSource(t.Protocol):
     """What discovery needs from the stream that owns `/data_attributes`."""
 
     def attributes_of(self, model: str) -> list[dict]: ...
+
+
+class TicketTypeSource(t.Protocol):
+    """What discovery needs from the stream that owns `/ticket_types`."""
+
+    def ticket_types(self) -> list[dict]: ...
 
 
 def schemas_dir() -> Path:
@@ -66,24 +73,41 @@ def versioned_stream_schema(name: str, version: ApiVersion) -> dict:
 def discovered_schema(stream_name: str, streams: Mapping[str, t.Any], version: ApiVersion) -> dict:
     """The version's schema, with `custom_attributes` typed from the model's data attributes."""
     schema = versioned_stream_schema(stream_name, version)
+    if stream_name == "tickets":
+        types = _discovery_read(
+            lambda: t.cast("TicketTypeSource", streams["ticket_types"]).ticket_types(),
+            streams[stream_name],
+            "ticket types; tickets.ticket_attributes",
+        )
+        schema["properties"]["ticket_attributes"] = ticket_attributes_schema(types)
+        return schema
     model = CUSTOM_ATTRIBUTE_MODELS.get(stream_name)
     if model is None:
         return schema
     source: AttributeSource = streams["data_attributes"]
+    attributes = _discovery_read(
+        lambda: source.attributes_of(model),
+        streams[stream_name],
+        f"data attributes; {stream_name}.custom_attributes",
+    )
+    schema["properties"]["custom_attributes"] = custom_attributes_schema(attributes, model)
+    return schema
+
+
+def _discovery_read(read: t.Callable[[], list[dict]], stream: t.Any, what: str) -> list[dict]:
+    """The list a discovery-time typing reads; [] with a warning when the token may not read
+    it; one clear error when Intercom cannot be reached."""
     try:
-        attributes = source.attributes_of(model)
+        return read()
     except IntercomForbiddenError:
-        streams[stream_name].logger.warning(
-            "The access token may not read data attributes; %s.custom_attributes "
-            "is left untyped (values still pass through)",
-            stream_name,
+        stream.logger.warning(
+            "The access token may not read %s is left untyped (values still pass through)",
+            what,
         )
-        attributes = []
+        return []
     except requests.exceptions.RequestException as exc:
         msg = (
             "could not reach Intercom to discover custom attributes "
             f"({type(exc).__name__}); check the network, `region` and `api_url`"
         )
         raise UserFacingError(msg) from None
-    schema["properties"]["custom_attributes"] = custom_attributes_schema(attributes, model)
-    return schema

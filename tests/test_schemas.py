@@ -48,6 +48,10 @@ EXTRA_STREAMS = [
     "data_attributes",
     "help_centers",
     "tickets",
+    "ticket_parts",
+    "ticket_contacts",
+    "ticket_types",
+    "ticket_states",
 ]
 STREAMS = sorted(STITCH_STREAMS + EXTRA_STREAMS)
 
@@ -355,8 +359,12 @@ OPENAPI_STREAMS: dict[str, tuple[list[str], dict[str, str | None], set[str]]] = 
             "contacts.contacts": None,
             "contacts.type": None,
         },
-        set(),
+        # parts are their own stream
+        {"ticket_parts"},
     ),
+    "ticket_parts": (["ticket_part"], {}, set()),
+    "ticket_types": (["ticket_type"], {}, set()),
+    "ticket_states": (["ticket_state_detailed"], {}, set()),
 }
 
 # Where we deliberately type a field differently from the OpenAPI description.

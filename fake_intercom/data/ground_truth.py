@@ -11,6 +11,7 @@ from fake_intercom.data.bulk import LOW_MASK, SHIFT, Bulk
 from fake_intercom.data.conversations import PARTS_CAP
 from fake_intercom.data.ids import CONVERSATION_BASE, TICKET_BASE, company_id, contact_id
 from fake_intercom.data.state import DatasetState
+from fake_intercom.data.tickets import TICKET_CHILD_STREAMS
 
 
 class GroundTruth(DatasetState):
@@ -100,6 +101,8 @@ class GroundTruth(DatasetState):
                     for a in self.activity_logs
                     if a["created_at"] >= lo
                 ]
+            elif stream in TICKET_CHILD_STREAMS:
+                keys, recs = self.ticket_truth(stream, lo)
             else:
                 msg = f"unknown stream {stream!r}"
                 raise KeyError(msg)

@@ -15,7 +15,12 @@ from tap_intercom.streams.data_attributes import (
 from tap_intercom.streams.help_center import ArticlesStream, CollectionsStream, HelpCentersStream
 from tap_intercom.streams.segments import SegmentsStream
 from tap_intercom.streams.tags import TagsStream
-from tap_intercom.streams.tickets import TicketsStream
+from tap_intercom.streams.ticket_types import TicketStatesStream, TicketTypesStream
+from tap_intercom.streams.tickets import (
+    TicketContactsStream,
+    TicketPartsStream,
+    TicketsStream,
+)
 
 #: Stitch's eleven streams, in its catalog order (same names, keys and replication keys).
 STITCH_STREAM_TYPES = [
@@ -37,7 +42,13 @@ EXTRA_STREAM_TYPES = [
     ArticlesStream,
     CollectionsStream,
     HelpCentersStream,
+    # Full-table streams before incremental ones: the run then ends on a bookmark's STATE,
+    # which targets that checkpoint on the last STATE after the last RECORD need.
+    TicketTypesStream,
+    TicketStatesStream,
     TicketsStream,
+    TicketPartsStream,
+    TicketContactsStream,
     ActivityLogsStream,
 ]
 #: Every stream, in catalog order: Stitch's first, then the extra ones.

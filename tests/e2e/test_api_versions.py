@@ -15,7 +15,7 @@ from tap_intercom.dates import epoch_to_datetime
 from tests.singer_run import TapRun, base_config, discover, run_tap, select_streams
 
 VERSIONS = [str(version) for version in SUPPORTED]
-V2_15, V2_16 = ApiVersion(2, 15), ApiVersion(2, 16)
+V2_12, V2_15, V2_16 = ApiVersion(2, 12), ApiVersion(2, 15), ApiVersion(2, 16)
 
 
 @cache
@@ -45,7 +45,9 @@ def test_a_full_sync_at_every_version_emits_the_same_records_and_drops_nothing(
     assert not [line for line in run.stderr.splitlines() if "is not valid" in line]
     reference = _sync(fake_intercom.base_url, "2.14")
     counts, expected = run.counts(), reference.counts()
-    assert len(expected) == 17
+    assert len(expected) == 21
+    if version < V2_12:  # no ticket states before 2.12: the stream is skipped
+        del expected["ticket_states"]
     if version >= V2_16:  # GET /conversations/attributes lists custom attributes only
         expected["data_attributes"] = sum(
             1
@@ -79,6 +81,27 @@ def test_2_11_ticket_states_are_strings_with_their_labels(synced):
         assert schema["ticket_state"]["type"] == ["null", "object"]
         assert "ticket_state_internal_label" not in schema
         assert all(isinstance(t["ticket_state"], dict) for t in tickets)
+
+
+def test_ticket_tables_at_every_version(synced, fake_intercom):
+    version, run = synced
+    for stream in ("ticket_parts", "ticket_contacts", "ticket_types"):
+        keys = fake_intercom.ground_truth(stream)["key_properties"]
+        expected = {
+            tuple(str(r[k]) for k in keys) for r in fake_intercom.ground_truth(stream)["records"]
+        }
+        assert {tuple(str(r[k]) for k in keys) for r in run.records(stream)} == expected, stream
+    states = run.records("ticket_states")
+    type_states = [t.get("ticket_states") for t in run.records("ticket_types")]
+    if version < V2_12:
+        assert states == []
+        assert "Skipping stream 'ticket_states': API 2.11" in run.stderr
+        assert not any(type_states)
+    else:
+        assert {s["id"] for s in states} == {
+            r["id"] for r in fake_intercom.ground_truth("ticket_states")["records"]
+        }
+        assert all(ts and ts["data"] for ts in type_states)
 
 
 def test_2_15_conversations_carry_their_company_denested(synced):

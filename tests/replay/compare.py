@@ -2,7 +2,8 @@
 
 `expected_records` turns the served objects into the records the tap should write, by the
 reshapes the README documents (lists denested to bare arrays as Stitch does, avatars
-normalised, parts carrying their conversation's fields); everything else must arrive as it came.
+normalised, parts carrying their conversation's or ticket's fields, a ticket's parts and contacts
+as rows of their own); everything else must arrive as it came.
 `differences` then compares one expected record with the emitted one, guided by the stream's
 schema: every key of the body is kept, no value changes meaning (a number may arrive as the
 same number written as text, or the other way round), and a date-time is the same instant
@@ -14,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from typing import Any
+
+from tap_intercom.api_versions import ApiVersion, ticket_states_endpoint
 
 from .corpus import Workspace
 
@@ -68,6 +71,35 @@ def _parts(conversation: dict) -> list[dict]:
     ]
 
 
+def _ticket_parts(ticket: dict) -> list[dict]:
+    listing = ticket.get("ticket_parts") or {}
+    parts = listing.get("ticket_parts") or []
+    total = listing.get("total_count")
+    return [
+        {
+            **part,
+            "id": None if part.get("id") is None else str(part["id"]),
+            "ticket_id": str(ticket["id"]),
+            "ticket_updated_at": ticket.get("updated_at"),
+            "ticket_total_parts": total if isinstance(total, int) else len(parts),
+        }
+        for part in parts
+    ]
+
+
+def _ticket_contacts(ticket: dict) -> list[dict]:
+    contacts = _unwrap(ticket.get("contacts"), "contacts") or []
+    ids = dict.fromkeys(str(c["id"]) for c in contacts if c.get("id") is not None)
+    return [
+        {
+            "ticket_id": str(ticket["id"]),
+            "contact_id": cid,
+            "ticket_updated_at": ticket["updated_at"],
+        }
+        for cid in ids
+    ]
+
+
 def expected_records(space: Workspace) -> dict[str, list[tuple[str, dict]]]:
     """Stream → (body name, expected record) in the order the tap emits them."""
     out: dict[str, list[tuple[str, dict]]] = {}
@@ -102,7 +134,12 @@ def expected_records(space: Workspace) -> dict[str, list[tuple[str, dict]]]:
         for part in _parts(conversation):
             add("conversation_parts", body, part)
     for body, ticket in space.served.get("tickets", []):
-        add("tickets", body, {**ticket, "contacts": _unwrap(ticket.get("contacts"), "contacts")})
+        record = {k: v for k, v in ticket.items() if k != "ticket_parts"}
+        add("tickets", body, {**record, "contacts": _unwrap(ticket.get("contacts"), "contacts")})
+        for part in _ticket_parts(ticket):
+            add("ticket_parts", body, part)
+        for link in _ticket_contacts(ticket):
+            add("ticket_contacts", body, link)
     by_model: dict[str, list[tuple[str, dict]]] = {}
     for body, row in space.served.get("data_attributes", []):
         by_model.setdefault(row["model"], []).append((body, row))
@@ -116,10 +153,26 @@ def expected_records(space: Workspace) -> dict[str, list[tuple[str, dict]]]:
     logs = sorted(space.served.get("activity_logs", []), key=lambda entry: entry[1]["created_at"])
     for body, log in logs:
         add("activity_logs", body, log)
-    for stream in ("teams", "tags", "segments", "articles", "collections", "help_centers"):
+    if version_has_ticket_states(space.version):
+        for body, state in space.served.get("ticket_states", []):
+            add("ticket_states", body, state)
+    for stream in (
+        "teams",
+        "tags",
+        "segments",
+        "articles",
+        "collections",
+        "help_centers",
+        "ticket_types",
+    ):
         for body, obj in space.served.get(stream, []):
             add(stream, body, obj)
     return out
+
+
+def version_has_ticket_states(version: str) -> bool:
+    parsed = ApiVersion.parse(version)
+    return parsed is not None and ticket_states_endpoint(parsed)
 
 
 # --------------------------------------------------------------------------- comparison

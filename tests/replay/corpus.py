@@ -8,7 +8,9 @@ A body is replayed at the supported versions it belongs to (`replay_versions`): 
 example at each supported version its description lists, a recording at the version it was
 recorded with. `workspace` gathers what one replay serves: every object of every body of that
 version, in the list of the stream that reads it, with ids made unique across bodies (the same
-example admin appears in many bodies; the tap would rightly merge them).
+example admin appears in many bodies; the tap would rightly merge them). The corpus holds no
+`GET /ticket_types` or `GET /ticket_states` body: the ticket types and states the tickets carry
+inline (the same objects, per Intercom's descriptions) are served as those lists.
 """
 
 from __future__ import annotations
@@ -77,7 +79,15 @@ SERVED_IN: dict[str, tuple[str, str | None]] = {
     "ticket_search_page": ("tickets", "tickets"),
 }
 #: Served lists whose objects are looked up by id (so an id must name one object).
-KEYED = ("admins", "companies", "contacts", "conversations", "tickets")
+KEYED = (
+    "admins",
+    "companies",
+    "contacts",
+    "conversations",
+    "tickets",
+    "ticket_types",
+    "ticket_states",
+)
 
 
 @dataclass(frozen=True)
@@ -165,6 +175,7 @@ def workspace(version: str, bodies: list[Body]) -> Workspace:
             space.add(name, body.name, json.loads(json.dumps(obj)))
     _carry_loose_parts(space)
     _carry_contact_tag_lists(space)
+    _carry_ticket_types_and_states(space)
     for name in KEYED:
         _unique_ids(space.served.get(name, []))
     return space
@@ -211,6 +222,16 @@ def _carry_contact_tag_lists(space: Workspace) -> None:
         }
         space.add("tag_carriers", body, {"carrier": carrier, "tags": tags})
         space.add("contacts", body, carrier)
+
+
+def _carry_ticket_types_and_states(space: Workspace) -> None:
+    """Every ticket's inline type, and its state where it is an object (2.12+), as the
+    workspace's `GET /ticket_types` and `GET /ticket_states` lists."""
+    for body, ticket in space.served.get("tickets", []):
+        if isinstance(ticket.get("ticket_type"), dict):
+            space.add("ticket_types", body, json.loads(json.dumps(ticket["ticket_type"])))
+        if isinstance(ticket.get("ticket_state"), dict):
+            space.add("ticket_states", body, json.loads(json.dumps(ticket["ticket_state"])))
 
 
 def _unique_ids(entries: list[tuple[str, dict]]) -> None:

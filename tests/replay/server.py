@@ -47,7 +47,7 @@ class ReplayServer:
         self._own_attributes_endpoint = conversation_attributes_endpoint(version)
         self._by_id = {
             name: {str(obj.get("id")): obj for obj in space.objects(name)}
-            for name in ("admins", "conversations")
+            for name in ("admins", "conversations", "tickets")
         }
         self._tag_lists = {
             entry["carrier"]["tags"]["url"]: entry["tags"]
@@ -89,6 +89,14 @@ class ReplayServer:
                 "list", "data", space.objects("help_centers")
             ),
             ("GET", "/admins/activity_logs"): lambda: self._activity_logs(query),
+            ("GET", "/ticket_types"): lambda: {
+                "type": "list",
+                "data": space.objects("ticket_types"),
+            },
+            ("GET", "/ticket_states"): lambda: {
+                "type": "list",
+                "data": space.objects("ticket_states"),
+            },
         }
         route = simple.get((method, path))
         if route is not None:

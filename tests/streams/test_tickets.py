@@ -72,6 +72,38 @@ def test_contacts_are_denested_and_attributes_kept(fake_intercom):
     }
 
 
+def test_parts_are_left_to_ticket_parts(fake_intercom):
+    """A search result's copy of the parts (some versions send one) is not kept: every part
+    is a row of `ticket_parts`, read from the ticket's detail."""
+    stream = tap_for(fake_intercom).streams["tickets"]
+    raw = {"id": "1", "ticket_parts": {"type": "ticket_part.list", "ticket_parts": [{"id": "3"}]}}
+    assert stream.transform_record(raw, None) == {"id": "1", "contacts": None}
+    assert "ticket_parts" not in stream_schema("tickets")["properties"]
+
+
+def test_discovery_types_ticket_attributes_from_the_ticket_types(fake_intercom):
+    tap = tap_for(fake_intercom)
+    attributes = tap.streams["tickets"].schema["properties"]["ticket_attributes"]
+    assert attributes["additionalProperties"] is True
+    props = attributes["properties"]
+    assert props["Due date"] == {"type": ["null", "string"], "format": "date-time"}
+    assert props["Estimated hours"] == {"type": ["null", "number"]}
+    assert props["Story points"] == {"type": ["null", "integer"]}
+    assert props["Customer impacted"] == {"type": ["null", "boolean"]}
+    assert props["_default_title_"] == {"type": ["null", "string"]}
+    assert props["Components"] == {} and props["Screenshot"] == {}  # list, files: as sent
+
+
+def test_typed_attributes_arrive_converted(run, fake_intercom):
+    data = fake_intercom.dataset
+    by_id = {t["id"]: t for t in run.records("tickets")}
+    dated = [i for i in range(data.tickets.count) if i % 2]
+    raw = data.ticket(dated[0])
+    emitted = by_id[raw["id"]]["ticket_attributes"]
+    assert emitted["Due date"] == iso(raw["ticket_attributes"]["Due date"])
+    assert emitted["Story points"] == raw["ticket_attributes"]["Story points"]
+
+
 def test_schema_denests_contacts_and_leaves_attributes_free_form():
     props = stream_schema("tickets")["properties"]
     assert set(props["contacts"]["type"]) == {"null", "array"}
@@ -94,7 +126,11 @@ def test_contacts_unwrapped_and_attribute_values_keep_their_json_type(run, fake_
     raw_ticket = data.ticket(int(tickets[0]["id"]) - int(data.ticket(0)["id"]))
     ticket = next(t for t in tickets if t["id"] == raw_ticket["id"])
     assert ticket["contacts"] == raw_ticket["contacts"]["contacts"]
-    assert ticket["ticket_attributes"] == raw_ticket["ticket_attributes"]
+    due = raw_ticket["ticket_attributes"]["Due date"]
+    assert ticket["ticket_attributes"] == {
+        **raw_ticket["ticket_attributes"],
+        "Due date": None if due is None else iso(due),
+    }
     assert ticket["updated_at"] == iso(raw_ticket["updated_at"])
 
 

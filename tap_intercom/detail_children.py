@@ -1,4 +1,4 @@
-"""Children read from one detail request per parent (`GET /tickets/{id}` for ticket parts),
+"""Children read from one detail request per parent (conversation and ticket parts),
 fetched ahead on the run's worker pool (`details.DetailPrefetcher`) and consumed in order."""
 
 from __future__ import annotations
@@ -43,8 +43,8 @@ class DetailChildStream(ParentBookmarkedChildStream):
                 wanted[str(raw["id"])] = self.detail_fetcher(str(raw["id"]))
         self.prefetcher.submit_page(wanted)
 
-    def parents_finished(self, *, complete: bool) -> None:
-        super().parents_finished(complete=complete)
+    def parents_finished(self, *, complete: bool, scan_started: str) -> None:
+        super().parents_finished(complete=complete, scan_started=scan_started)
         self.prefetcher.close()
 
     def detail_fetcher(self, parent_id: str) -> t.Callable[[], dict | None]:

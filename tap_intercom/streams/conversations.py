@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import typing as t
 
-from tap_intercom import bounds, tombstones
-from tap_intercom.children import ParentBookmarkedChildStream, ParentStream
+from tap_intercom import tombstones
+from tap_intercom.children import ParentStream
+from tap_intercom.detail_children import DetailChildStream
 from tap_intercom.errors import (
     IntercomForbiddenError,
     IntercomNotFoundError,
@@ -77,7 +78,7 @@ class ConversationsStream(ParentStream, SearchStream):
         return record
 
 
-class ConversationPartsStream(ParentBookmarkedChildStream):
+class ConversationPartsStream(DetailChildStream):
     """Every part of every changed conversation, one GET /conversations/{id} each.
 
     Parts carry their conversation's id, created/updated time and total part count. Intercom
@@ -89,49 +90,18 @@ class ConversationPartsStream(ParentBookmarkedChildStream):
     path = "/conversations/{conversation_id}"
     parent_stream_type = ConversationsStream
 
-    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.prefetcher = self.new_detail_prefetcher()
+    parent_id_key = "conversation_id"
 
-    def parents_announced(self, raw_parents: list[dict]) -> None:
-        """Start fetching the details of the announced conversations this stream will need."""
-        if not self.prefetcher.enabled:
-            return
-        wanted = {}
-        for raw in raw_parents:
-            epoch = bounds.epoch_of(raw.get("updated_at"))
-            if raw.get("id") is not None and epoch is not None and epoch >= self.lower_bound:
-                wanted[str(raw["id"])] = self.detail_fetcher(str(raw["id"]))
-        self.prefetcher.submit_page(wanted)
+    def detail_path(self, parent_id: str) -> str:
+        return f"/conversations/{parent_id}"
 
-    def parents_finished(self, *, complete: bool, scan_started: str) -> None:
-        super().parents_finished(complete=complete, scan_started=scan_started)
-        self.prefetcher.close()
-
-    def detail_fetcher(self, conversation_id: str) -> t.Callable[[], dict | None]:
-        """A callable fetching one conversation (None if it was deleted meanwhile)."""
-
-        def fetch() -> dict | None:
-            try:
-                body = self.fetch_json(
-                    f"/conversations/{conversation_id}", params={"display_as": "plaintext"}
-                )
-            except IntercomNotFoundError:
-                return None
-            return body if isinstance(body, dict) else None
-
-        return fetch
+    def detail_params(self) -> dict[str, str]:
+        return {"display_as": "plaintext"}
 
     def child_records(self, context: Context) -> Iterable[dict]:
-        conversation_id = str(context["conversation_id"])
-        body = self.prefetcher.take(conversation_id, self.detail_fetcher(conversation_id))
-        if body is None:
-            self.logger.warning(
-                "conversation_parts: conversation %s was deleted after it was found; skipped",
-                conversation_id,
-            )
-            return
-        yield from conversation_parts(body, self.logger)
+        body = self.detail_of(context)
+        if body is not None:
+            yield from conversation_parts(body, self.logger)
 
 
 def conversation_parts(conversation: dict, logger: t.Any) -> Iterable[dict]:

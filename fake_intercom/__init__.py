@@ -32,6 +32,9 @@ Introspection (no auth, not rate-limited, not counted):
 - ``POST /__fake/delete`` ``{"conversations": n, "contacts": n, "merge_contacts": n, "tags": n,
   ...}`` (``fake.delete(...)``), ``GET /__fake/deleted?stream=S`` (``fake.deleted(S)``): deletions
   and merges (``data/deletions.py``); the ground truth then holds the live records only.
+- ``POST /__fake/unlink`` ``{"contact_tags": n, "team_admins": n, ...}`` (``fake.unlink(...)``):
+  removes one link from each of n random parents of a bridge stream (``data/links.py``); the
+  ground truth of the bridge streams (``contact_tags`` ...) is the live links.
 - ``POST /__fake/control`` (``fake.control(**settings)``), ``GET /__fake/control``: settings
   ``latency_ms``, ``rate_limit_per_10s``, ``faults``, ``forbidden``, ``broken`` (path prefixes
   that always answer 500), ``deleted_conversations``,

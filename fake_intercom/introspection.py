@@ -193,6 +193,8 @@ class Introspection:
             )
         if path == "/__fake/delete" and method == "POST":
             return 200, self.ds.delete(**{str(k): int(v) for k, v in body.items()})
+        if path == "/__fake/unlink" and method == "POST":
+            return 200, self.ds.unlink(**{str(k): int(v) for k, v in body.items()})
         if path == "/__fake/deleted" and method == "GET":
             return 200, {
                 "stream": query.get("stream"),

@@ -164,6 +164,10 @@ class FakeIntercom:
         """Delete (or, ``merge_contacts``, merge) random live records (``data/deletions.py``)."""
         return self.app.ds.delete(**counts)
 
+    def unlink(self, **counts: int) -> dict[str, list[list[str]]]:
+        """Remove one link from each of ``counts[bridge]`` random parents (``data/links.py``)."""
+        return self.app.ds.unlink(**counts)
+
     def deleted(self, stream: str) -> list[str]:
         """Ids of the deleted or merged records of ``stream``."""
         return self.app.ds.deleted_keys(stream)

@@ -5,6 +5,8 @@ parents to expand. So the child keeps one flat bookmark (`state_partitioning_key
 one partition per parent), and it advances that bookmark itself once all the records of one
 parent are written. The hand-off from parent to child is the child context (built by
 `ParentStream.child_context`): the parent's id and the bookmark its `updated_at` allows.
+A parent's bridge streams (`bridges`) get the parent's record itself instead, with the same
+bookmark, and write their rows without a sync of their own.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ import abc
 import typing as t
 
 import pendulum
+from singer_sdk.exceptions import AbortedSyncFailedException, AbortedSyncPausedException
 
 from tap_intercom import bounds
+from tap_intercom.bridges import BridgeParent, advance_bookmark
 from tap_intercom.client import IntercomStream
-from tap_intercom.dates import format_datetime
+from tap_intercom.dates import epoch_to_datetime, format_datetime
 from tap_intercom.errors import IntercomForbiddenError
 from tap_intercom.sdk_seams import ParentBookmarkedSeams
 
@@ -50,11 +54,7 @@ class ParentBookmarkedChildStream(ParentBookmarkedSeams, IntercomStream):
 
     def advance_bookmark(self, value: str) -> None:
         """Move the bookmark forward to `value` (a parent's `updated_at`), never backward."""
-        state = self.stream_state
-        current = state.get("replication_key_value")
-        if current is None or value > current:
-            state["replication_key"] = self.replication_key
-            state["replication_key_value"] = value
+        advance_bookmark(self.stream_state, self.replication_key, value)
 
     @abc.abstractmethod
     def child_records(self, context: Context) -> Iterable[dict]:
@@ -89,12 +89,13 @@ class ParentBookmarkedChildStream(ParentBookmarkedSeams, IntercomStream):
         self._pending_bookmark = None
 
 
-class ParentStream(IntercomStream):
-    """A stream with parent-bookmarked children.
+class ParentStream(BridgeParent):
+    """A stream with parent-bookmarked children and bridges.
 
     The API is asked for records from the lowest bound anything selected needs
     (`bounds.query_bound`). A record at or after the stream's own bound is written; a record
-    a selected child still needs has that child synced first, from `child_context`.
+    a selected child still needs has that child synced first, from `child_context`; a record
+    a selected bridge needs is handed to it (`BridgeParent.write_bridges`).
     """
 
     #: Child-context key holding the parent's id.
@@ -112,7 +113,8 @@ class ParentStream(IntercomStream):
         return bounds.query_bound(
             self.lower_bound,
             self.selected,
-            [child.lower_bound for child in self.selected_children()],
+            [child.lower_bound for child in self.selected_children()]
+            + [bridge.parents_from for bridge in self.selected_bridges()],
         )
 
     def needs_children(self, record: dict) -> bool:
@@ -130,11 +132,14 @@ class ParentStream(IntercomStream):
             PARENT_BOOKMARK: bounds.capped(record["updated_at"], self.bookmark_ceiling),
         }
 
-    def generate_child_contexts(
-        self, record: dict, context: Context | None
-    ) -> Iterable[dict | None]:
-        """None: `post_process` syncs the children, while it still has the raw record."""
-        return ()
+    def sync_children_of(self, child_context: dict) -> None:
+        """Sync the selected parent-bookmarked children for one parent (bridges are written
+        by `write_bridges`); an aborted child does not stop the others, as in the SDK."""
+        for child in self.selected_children():
+            try:
+                child.sync(context=dict(child_context))
+            except (AbortedSyncFailedException, AbortedSyncPausedException):
+                continue
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
         """The parent's records; then each selected child hears that its parents are done."""
@@ -142,7 +147,7 @@ class ParentStream(IntercomStream):
         scan_started = format_datetime(pendulum.now("UTC"))
         complete = False
         try:
-            yield from self.parent_records(context)
+            yield from self.records_with_bridges(self.parent_records(context))
             complete = True
         finally:
             for child in children:
@@ -156,14 +161,28 @@ class ParentStream(IntercomStream):
         epoch = bounds.epoch_of(row.get("updated_at"))
         own = epoch is None or (self.selected and epoch >= self.lower_bound)
         needed = self.needs_children(row)
-        if not (own or needed):
+        bridged = self.open_bridges and (
+            epoch is None or any(epoch >= b.parents_from for b in self.open_bridges)
+        )
+        if not (own or needed or bridged):
             return None
-        record = self.transform_record(row, context)
-        if record is None:
+        transformed = self.transform_record(row, context)
+        if transformed is None:
             return None
-        record = self.conformer(record)
+        record = self.conformer(transformed)
         if needed:
             # Before the parent's own RECORD, as the SDK orders a parent and its children.
             self.sync_children_of(self.child_context(row, record))
+        if bridged:
+            updated = record.get("updated_at")
+            self.write_bridges(epoch, transformed, updated, self._bridge_bookmark(epoch, updated))
         # A deselected parent's record is not written by the SDK.
         return record if own or not self.selected else None
+
+    def _bridge_bookmark(self, epoch: bounds.Epoch | None, updated: t.Any) -> str | None:
+        """The bookmark a bridge may save after this parent: its `updated_at`, held back by
+        the ceiling (`bounds.capped`, without parsing the date-time again)."""
+        if epoch is None or not isinstance(updated, str):
+            return None
+        ceiling = self.bookmark_ceiling
+        return updated if ceiling is None or epoch <= ceiling else epoch_to_datetime(ceiling)

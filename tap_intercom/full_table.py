@@ -21,6 +21,26 @@ if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
 
+class TableVersion:
+    """One table version of a stream: ACTIVATE_VERSION before its first record and after its
+    last (also used by the full-table bridges, `bridges`)."""
+
+    def __init__(self, stream: IntercomStream) -> None:
+        self.stream = stream
+        self.version = int(time.time() * 1000)
+        self.started = False
+
+    def before_record(self) -> None:
+        if not self.started:
+            self.stream.write_activate_version(self.version)
+            self.started = True
+
+    def finish(self) -> None:
+        """The read was complete: close the version (an empty table: every row is gone)."""
+        self.before_record()
+        self.stream.write_activate_version(self.version)
+
+
 class FullTableStream(IntercomStream):
     """A stream whose every run writes one complete table version."""
 
@@ -35,16 +55,11 @@ class FullTableStream(IntercomStream):
         if not self.writes_table_versions():
             yield from self.table_records(context)
             return
-        version = int(time.time() * 1000)
-        started = False
+        table_version = TableVersion(self)
         for record in self.table_records(context):
-            if not started:
-                self.write_activate_version(version)
-                started = True
+            table_version.before_record()
             yield record
         # Resumed after the last record was written: the read is complete unless skipped.
         if self.name in self.run.stats.skipped_streams:
             return
-        if not started:  # an empty table: every row downstream is gone
-            self.write_activate_version(version)
-        self.write_activate_version(version)
+        table_version.finish()

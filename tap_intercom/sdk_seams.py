@@ -37,7 +37,7 @@ SDK_METHODS: tuple[tuple[type, str], ...] = (
     (StateWriter, "write_state"),
     (RESTStream, "_request"),
     (RESTStream, "_prepare_request"),
-    (RESTStream, "_sync_children"),
+    (RESTStream, "_write_schema_message"),
     (RESTStream, "_increment_stream_state"),
     (RESTStream, "_write_activate_version_message"),
 )
@@ -159,10 +159,10 @@ class StreamSeams(RESTStream[t.Any]):
         """The SDK's request for the paginator's current page (for the search lookahead)."""
         return self._prepare_request(context=context, page=paginator)
 
-    def sync_children_of(self, child_context: dict) -> None:
-        """Sync this stream's children for a record that is not written itself (the SDK only
-        syncs children of records it writes)."""
-        self._sync_children(child_context)
+    def write_schema(self) -> None:
+        """This stream's SCHEMA through its maps, for a stream written without a sync of its
+        own (a bridge, `bridges`); the SDK writes it only at the start of `sync`."""
+        self._write_schema_message()
 
     def write_activate_version(self, version: int) -> None:
         """An ACTIVATE_VERSION at the start and the end of a full-table replace (the SDK only

@@ -53,7 +53,17 @@ EXTRA_STREAMS = [
     "ticket_types",
     "ticket_states",
 ]
-STREAMS = sorted(STITCH_STREAMS + EXTRA_STREAMS)
+#: One row per link (`tap_intercom.bridges`): ids and the parent's version, no OpenAPI object.
+BRIDGE_STREAMS = [
+    "company_tags",
+    "contact_companies",
+    "contact_tags",
+    "conversation_contacts",
+    "conversation_tags",
+    "conversation_teammates",
+    "team_admins",
+]
+STREAMS = sorted(STITCH_STREAMS + EXTRA_STREAMS + BRIDGE_STREAMS)
 
 # Fields whose names end in ``_at`` but that are not points in time.  (None so far: the
 # durations are named ``time_to_*``, ``median_time_to_reply`` and ``*handling_time``.)

@@ -28,6 +28,8 @@ class CompanyRecords(DatasetState):
         plan = r.choice(PLANS)
         seg = self.company_segment_list(i)
         tag_picks = sorted(r.sample(range(len(self.tags)), r.choice([0, 1, 2, 3])))
+        live = self.live_links("company_tags", i, [self.tags[t]["id"] for t in tag_picks])
+        tag_picks = [t for t, keep in zip(tag_picks, live, strict=True) if keep]
         industry = r.choice(INDUSTRIES)
         name = f"{r.choice(LAST_NAMES)} {r.choice(['Ltd', 'GmbH', 'Inc.', 'S.A.', '株式会社'])} {i}"
         return {

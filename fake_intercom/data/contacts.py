@@ -27,7 +27,9 @@ class ContactRecords(DatasetState):
         n = min(n, len(self.tags))
         picked = sorted(r.sample(range(len(self.tags)), n))
         base = self.contacts.created[i]
-        return [(self.tags[t], base + 3600 * (k + 1)) for k, t in enumerate(picked)]
+        tags = [(self.tags[t], base + 3600 * (k + 1)) for k, t in enumerate(picked)]
+        live = self.live_links("contact_tags", i, [t["id"] for t, _ in tags])
+        return [tag for tag, keep in zip(tags, live, strict=True) if keep]
 
     def contact_company_idx(self, i: int) -> list[int]:
         nco = self.companies.count
@@ -36,7 +38,9 @@ class ContactRecords(DatasetState):
         r = Random(f"{self.seed}:ccomp:{i}")
         n = (11 + r.randrange(15)) if (i % 41 == 3 or i % 53 == 10) else r.choice([0, 1, 1, 1, 2])
         n = min(n, nco)
-        return sorted(r.sample(range(nco), n))
+        picked = sorted(r.sample(range(nco), n))
+        live = self.live_links("contact_companies", i, [company_id(c) for c in picked])
+        return [c for c, keep in zip(picked, live, strict=True) if keep]
 
     def contact_segment_ids(self, i: int) -> list[dict[str, Any]]:
         r = Random(f"{self.seed}:cseg:{i}")

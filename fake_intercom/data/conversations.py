@@ -45,7 +45,8 @@ class ConversationRecords(DatasetState):
         }
         if sparse:
             custom = {}
-        admins_list = [{"type": "admin", "id": a["id"]} for a in self.admins[: 1 + i % 3]]
+        teammate_ids = self.conversation_teammate_ids(i)
+        tag_ids = set(self.conversation_tag_ids(i))
         rec: dict[str, Any] = {
             "type": "conversation",
             "id": str(CONVERSATION_BASE + i),
@@ -63,7 +64,7 @@ class ConversationRecords(DatasetState):
             "tags": {
                 "type": "tag.list",
                 "tags": []
-                if i % 5
+                if i % 5 or not tag_ids
                 else [
                     {
                         "type": "tag",
@@ -104,9 +105,17 @@ class ConversationRecords(DatasetState):
             },
             "contacts": {
                 "type": "contact.list",
-                "contacts": [{"type": "contact", "id": contact_id(ci), "external_id": f"ext-{ci}"}],
+                "contacts": [
+                    {"type": "contact", "id": contact_id(ci), "external_id": f"ext-{ci}"}
+                    for _ in self.conversation_contact_ids(i)
+                ],
             },
-            "teammates": None if sparse else {"type": "admin.list", "admins": admins_list},
+            "teammates": None
+            if teammate_ids is None
+            else {
+                "type": "admin.list",
+                "admins": [{"type": "admin", "id": a} for a in teammate_ids],
+            },
             "custom_attributes": custom,
             "first_contact_reply": None
             if sparse

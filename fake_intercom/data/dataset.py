@@ -21,6 +21,7 @@ from fake_intercom.data.deletions import DeletionRecords
 from fake_intercom.data.ground_truth import GroundTruth
 from fake_intercom.data.help_center import HelpCenterRecords
 from fake_intercom.data.ids import CONVERSATION_BASE, company_id, contact_id
+from fake_intercom.data.links import LinkRecords
 from fake_intercom.data.tags_segments import TagSegmentRecords
 from fake_intercom.data.tickets import TicketRecords
 
@@ -61,6 +62,7 @@ class Dataset(
     ConversationPartRecords,
     TicketRecords,
     DeletionRecords,
+    LinkRecords,
     GroundTruth,
 ):
     """All the data of one fake workspace. Thread safety: callers hold ``lock`` for mutations
@@ -87,6 +89,7 @@ class Dataset(
         #: resource -> record index -> when its latest change becomes searchable (wall time).
         self.searchable_at: dict[str, dict[int, float]] = {}
         self.init_deletions()
+        self.init_links()
         r = Random(f"{seed}:timestamps")
 
         # --- small fixed resources ---

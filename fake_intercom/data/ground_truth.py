@@ -10,6 +10,7 @@ from typing import Any
 from fake_intercom.data.bulk import LOW_MASK, SHIFT, Bulk
 from fake_intercom.data.conversations import PARTS_CAP
 from fake_intercom.data.ids import CONVERSATION_BASE, TICKET_BASE, company_id, contact_id
+from fake_intercom.data.links import BRIDGES
 from fake_intercom.data.state import DatasetState
 from fake_intercom.data.tickets import TICKET_CHILD_STREAMS
 
@@ -20,7 +21,9 @@ class GroundTruth(DatasetState):
         recs: list[dict[str, Any]]
         keys = ["id"]
         with self.lock:
-            if stream == "admins":
+            if stream in BRIDGES:
+                keys, recs = self.link_truth(stream, lo)
+            elif stream == "admins":
                 recs = [{"id": a["id"], "updated_at": None} for a in self.admins]
             elif stream == "teams":
                 recs = [{"id": t["id"], "updated_at": None} for t in self.teams]

@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 from tap_intercom.streams.activity_logs import ActivityLogsStream
-from tap_intercom.streams.admins import AdminsStream, TeamsStream
-from tap_intercom.streams.companies import CompaniesStream, CompanySegmentsStream
-from tap_intercom.streams.contacts import ContactsStream
-from tap_intercom.streams.conversations import ConversationPartsStream, ConversationsStream
+from tap_intercom.streams.admins import AdminsStream, TeamAdminsStream, TeamsStream
+from tap_intercom.streams.companies import (
+    CompaniesStream,
+    CompanySegmentsStream,
+    CompanyTagsStream,
+)
+from tap_intercom.streams.contacts import (
+    ContactCompaniesStream,
+    ContactsStream,
+    ContactTagsStream,
+)
+from tap_intercom.streams.conversations import (
+    ConversationContactsStream,
+    ConversationPartsStream,
+    ConversationsStream,
+    ConversationTagsStream,
+    ConversationTeammatesStream,
+)
 from tap_intercom.streams.data_attributes import (
     CompanyAttributesStream,
     ContactAttributesStream,
@@ -36,6 +50,16 @@ STITCH_STREAM_TYPES = [
     TagsStream,
     TeamsStream,
 ]
+#: One row per link between a parent and an id it lists inline (`tap_intercom.bridges`).
+BRIDGE_STREAM_TYPES = [
+    ContactTagsStream,
+    ContactCompaniesStream,
+    ConversationTagsStream,
+    ConversationContactsStream,
+    ConversationTeammatesStream,
+    CompanyTagsStream,
+    TeamAdminsStream,
+]
 #: Tables Stitch's tap lacks.
 EXTRA_STREAM_TYPES = [
     DataAttributesStream,
@@ -51,8 +75,8 @@ EXTRA_STREAM_TYPES = [
     TicketContactsStream,
     ActivityLogsStream,
 ]
-#: Every stream, in catalog order: Stitch's first, then the extra ones.
-STREAM_TYPES = [*STITCH_STREAM_TYPES, *EXTRA_STREAM_TYPES]
+#: Every stream, in catalog order: Stitch's first, then the extra ones, then the bridges.
+STREAM_TYPES = [*STITCH_STREAM_TYPES, *EXTRA_STREAM_TYPES, *BRIDGE_STREAM_TYPES]
 STITCH_STREAM_NAMES = tuple(stream_type.name for stream_type in STITCH_STREAM_TYPES)
 #: Stream name → replication key (None for full-table streams): what state translation needs.
 REPLICATION_KEYS: dict[str, str | None] = {
@@ -60,6 +84,7 @@ REPLICATION_KEYS: dict[str, str | None] = {
 }
 
 __all__ = [
+    "BRIDGE_STREAM_TYPES",
     "EXTRA_STREAM_TYPES",
     "REPLICATION_KEYS",
     "STITCH_STREAM_NAMES",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typing as t
 
+from tap_intercom.bridges import BridgeParent, BridgeStream
 from tap_intercom.errors import IntercomNotFoundError
 from tap_intercom.full_table import FullTableStream
 
@@ -82,9 +83,29 @@ class AdminsStream(FullTableStream):
         return normalize_admin_avatar(record)
 
 
-class TeamsStream(FullTableStream):
-    """GET /teams, a table version each run (`full_table`)."""
+class TeamsStream(BridgeParent, FullTableStream):
+    """GET /teams, a table version each run (`full_table`); its `admin_ids` feed team_admins."""
 
     name = "teams"
     path = "/teams"
     records_jsonpath = "$.teams[*]"
+
+    def get_records(self, context: Context | None) -> Iterable[dict]:
+        yield from self.records_with_bridges(super().get_records(context))
+
+    def post_process(self, row: dict, context: Context | None = None) -> dict | None:
+        record = super().post_process(row, context)
+        if record is not None and self.open_bridges:
+            self.write_bridges(None, record, None, None)
+        return record
+
+
+class TeamAdminsStream(BridgeStream):
+    """One row per admin of a team (`admin_ids`); teams are read in full each run, so this is
+    a full table, one table version per run (`bridges`)."""
+
+    name = "team_admins"
+    parent_stream_type = TeamsStream
+    parent_field = "admin_ids"
+    columns = ("team_id", "admin_id")
+    full_table = True

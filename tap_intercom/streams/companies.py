@@ -8,6 +8,7 @@ import backoff
 import requests
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
+from tap_intercom.bridges import BridgeStream
 from tap_intercom.children import ParentBookmarkedChildStream, ParentStream
 from tap_intercom.errors import IntercomNotFoundError, ScrollBrokenError
 from tap_intercom.pagination import next_page_url
@@ -192,3 +193,14 @@ class CompanySegmentsStream(ParentBookmarkedChildStream):
         for segment in segments:
             if isinstance(segment, dict):
                 yield {**segment, "company_id": company_id}
+
+
+class CompanyTagsStream(BridgeStream):
+    """One row per tag on a company. The scroll reads every company on every run, so the
+    bridge is a full table: one table version per run (`bridges`, `full_table`)."""
+
+    name = "company_tags"
+    parent_stream_type = CompaniesStream
+    parent_field = "tags"
+    columns = ("company_id", "tag_id", "company_updated_at")
+    full_table = True

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import typing as t
 
-from tap_intercom import tombstones
+from tap_intercom import bounds, tombstones
+from tap_intercom.bridges import BridgeStream
+from tap_intercom.children import ParentStream
 from tap_intercom.errors import IntercomNotFoundError
 from tap_intercom.pagination import next_page_url
 from tap_intercom.records import unwrap_list
@@ -31,16 +33,18 @@ def normalize_contact_avatar(value: t.Any) -> t.Any:
     return value
 
 
-class ContactsStream(SearchStream):
+class ContactsStream(ParentStream, SearchStream):
     """POST /contacts/search, `updated_at` > OR = the bookmark, ascending (before API 2.17 the
     search compares whole days: the hours of the bookmark's day before it are read, then dropped).
 
     `tags` and `companies` are addressable lists with at most 10 entries inline; when Intercom
-    says `has_more`, the full list is read from its `url` so the record is complete.
+    says `has_more`, the full list is read from its `url` so the record is complete (also
+    for a selected bridge, `contact_tags` and `contact_companies`, whose rows are those lists).
     """
 
     name = "contacts"
     path = "/contacts/search"
+    child_context_key = "contact_id"
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
@@ -67,7 +71,9 @@ class ContactsStream(SearchStream):
             return
         wanted: dict[str, t.Callable[[], list]] = {}
         for raw in self.page_records(response):
-            if raw.get("id") is None or not self.keeps(raw):
+            if raw.get("id") is None or not bounds.keeps(
+                raw.get("updated_at"), self.query_lower_bound
+            ):
                 continue
             for field, url in self.lists_to_expand(raw):
                 wanted[f"{raw['id']}/{field}"] = self._list_fetcher(str(raw["id"]), field, url)
@@ -118,7 +124,10 @@ class ContactsStream(SearchStream):
             )
 
     def _field_selected(self, field: str) -> bool:
-        return self.mask.get(("properties", field), True)
+        """Whether the list `field` is wanted: selected in contacts, or a selected bridge's."""
+        if self.selected and self.mask.get(("properties", field), True):
+            return True
+        return any(bridge.parent_field == field for bridge in self.selected_bridges())
 
     def _as_inline_entry(self, field: str, item: dict) -> dict:
         """A fetched entry in the shape of an inline one, so a contact looks the same whether
@@ -155,3 +164,22 @@ class ContactsStream(SearchStream):
             next_url = next_page_url(response, self.url_base) if page else None
             params = None
         return items
+
+
+class ContactTagsStream(BridgeStream):
+    """One row per tag on a contact (the contact's complete tag list), `contact_updated_at`
+    its version (`bridges`)."""
+
+    name = "contact_tags"
+    parent_stream_type = ContactsStream
+    parent_field = "tags"
+    columns = ("contact_id", "tag_id", "contact_updated_at")
+
+
+class ContactCompaniesStream(BridgeStream):
+    """One row per company of a contact (the contact's complete company list)."""
+
+    name = "contact_companies"
+    parent_stream_type = ContactsStream
+    parent_field = "companies"
+    columns = ("contact_id", "company_id", "contact_updated_at")

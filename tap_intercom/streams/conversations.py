@@ -5,6 +5,7 @@ from __future__ import annotations
 import typing as t
 
 from tap_intercom import tombstones
+from tap_intercom.bridges import BridgeStream
 from tap_intercom.children import ParentStream
 from tap_intercom.detail_children import DetailChildStream
 from tap_intercom.errors import (
@@ -126,3 +127,31 @@ def conversation_parts(conversation: dict, logger: t.Any) -> Iterable[dict]:
             "conversation_updated_at": conversation.get("updated_at"),
             "conversation_total_parts": total if isinstance(total, int) else len(parts),
         }
+
+
+class ConversationTagsStream(BridgeStream):
+    """One row per tag on a conversation, `conversation_updated_at` its version (`bridges`)."""
+
+    name = "conversation_tags"
+    parent_stream_type = ConversationsStream
+    parent_field = "tags"
+    columns = ("conversation_id", "tag_id", "conversation_updated_at")
+
+
+class ConversationContactsStream(BridgeStream):
+    """One row per contact in a conversation (its `contacts` list)."""
+
+    name = "conversation_contacts"
+    parent_stream_type = ConversationsStream
+    parent_field = "contacts"
+    columns = ("conversation_id", "contact_id", "conversation_updated_at")
+
+
+class ConversationTeammatesStream(BridgeStream):
+    """One row per teammate (admin) of a conversation (its `teammates` list)."""
+
+    name = "conversation_teammates"
+    parent_stream_type = ConversationsStream
+    parent_field = "teammates"
+    list_key = "admins"
+    columns = ("conversation_id", "admin_id", "conversation_updated_at")

@@ -22,7 +22,7 @@ import pytest
 from jsonschema import Draft4Validator, FormatChecker
 
 from fake_intercom import FakeIntercom
-from tap_intercom.streams import REPLICATION_KEYS
+from tap_intercom.streams import BRIDGE_STREAM_TYPES, REPLICATION_KEYS
 from tests import aux_venvs, oracle
 from tests.singer_run import base_config, discover, run_tap, select_streams
 
@@ -215,3 +215,26 @@ def test_target_stitch_dry_run_accepts_full_output(tap_output: TapOutput, tmp_pa
     assert "Batch is valid" in stderr
     for stream in tap_output.schemas:
         assert f"{stream} (" in stderr, f"dry run never validated {stream}"
+
+
+def test_target_stitch_dry_run_accepts_every_bridge(tap_output: TapOutput, tmp_path: Path) -> None:
+    """The bridge streams (not in Stitch's tap) pass its validation too, table versions and all."""
+    bridges = [stream_type.name for stream_type in BRIDGE_STREAM_TYPES]
+    lines = [
+        line
+        for line in tap_output.path.read_text().splitlines()
+        if json.loads(line).get("stream") in bridges
+    ]
+    assert {json.loads(line)["type"] for line in lines} >= {"SCHEMA", "RECORD", "ACTIVATE_VERSION"}
+    only_bridges = tmp_path / "bridges.jsonl"
+    only_bridges.write_text("\n".join(lines) + "\n")
+    proc = pipe(
+        [str(aux_venvs.venv_bin("target-stitch", "target-stitch")), "--dry-run"],
+        only_bridges,
+        tmp_path,
+    )
+    stderr = proc.stderr.decode()
+    assert proc.returncode == 0, stderr[-5000:]
+    for bridge in bridges:
+        assert tap_output.counts[bridge] > 0, bridge
+        assert f"{bridge} (" in stderr, f"dry run never validated {bridge}"

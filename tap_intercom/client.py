@@ -247,6 +247,11 @@ class IntercomStream(StreamSeams):
         """The latest bookmark this stream may save this run; None: no ceiling (`search`)."""
         return None
 
+    def held_bookmark(self) -> str | None:
+        """A bookmark this stream holds its own (and its children's) at while it reads out of
+        order, else None (`search`: slices)."""
+        return None
+
     def cap_bookmark(self, state: dict) -> None:
         value = state.get("replication_key_value")
         if isinstance(value, str):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typing as t
 
 from tap_intercom import tombstones
+from tap_intercom.api_versions import contact_search_compares_days
 from tap_intercom.errors import IntercomNotFoundError
 from tap_intercom.pagination import next_page_url
 from tap_intercom.records import unwrap_list
@@ -46,6 +47,10 @@ class ContactsStream(SearchStream):
         super().__init__(*args, **kwargs)
         #: Long tag/company lists, fetched ahead as soon as their page arrives.
         self.list_prefetcher: DetailPrefetcher[list] = self.new_detail_prefetcher()
+
+    @property
+    def search_compares_days(self) -> bool:
+        return contact_search_compares_days(self.run.settings.version)
 
     def lists_to_expand(self, raw: dict) -> list[tuple[str, str]]:
         """(field, url) of each addressable list of `raw` with more than its inline entries."""

@@ -181,6 +181,7 @@ class SearchStream(IntercomStream):
         settings = self.run.settings
         body = response_json(first)
         total = body.get("total_count") if isinstance(body, dict) else None
+        self.progress.set_total(total)
         return search_slices.plan_slices(
             self.query_lower_bound,
             self.bookmark_ceiling,
@@ -217,7 +218,7 @@ class SearchStream(IntercomStream):
         self._slices = reader
         try:
             yield from reader.records(count)
-            self.slices_finished(self.held_bookmark())
+            self.slices_finished()
         finally:
             self._slices = None
         self.logger.info(
@@ -225,7 +226,15 @@ class SearchStream(IntercomStream):
         )
 
     def held_bookmark(self) -> str | None:
-        """While slices are read: the bookmark their completed prefix allows (else None)."""
+        """While slices are read: the bookmark their completed prefix allows, for the
+        children (from the query's bound, which may be below this stream's own); else None."""
+        reader = self._slices
+        if reader is None:
+            return None
+        return t.cast("str", epoch_to_datetime(reader.progress.watermark()))
+
+    def own_held_bookmark(self) -> str | None:
+        """`held_bookmark`, never below this stream's own bound (a bookmark never moves back)."""
         reader = self._slices
         if reader is None:
             return None
@@ -233,24 +242,25 @@ class SearchStream(IntercomStream):
         return t.cast("str", epoch_to_datetime(epoch))
 
     def cap_bookmark(self, state: dict) -> None:
-        held = self.held_bookmark()
+        held = self.own_held_bookmark()
         if held is None:
             super().cap_bookmark(state)
             return
         self._wrote_while_sliced = True
         state["replication_key_value"] = held
 
-    def slices_finished(self, bookmark: str | None) -> None:
+    def slices_finished(self) -> None:
         """Every slice is read: the bookmarks a sequential run ends with (the highest record
         processed, at most the ceiling), for this stream if it wrote records and for each
         child that completed parents."""
-        if bookmark is None:
+        own, for_children = self.own_held_bookmark(), self.held_bookmark()
+        if own is None or for_children is None:
             return
         if self._wrote_while_sliced:
-            self.stream_state["replication_key_value"] = bookmark
+            self.stream_state["replication_key_value"] = own
         for child in self.child_streams:
             if isinstance(child, ParentBookmarkedChildStream) and child.parents_completed:
-                child.advance_bookmark(bookmark)
+                child.advance_bookmark(for_children)
 
     def chained_records(
         self,

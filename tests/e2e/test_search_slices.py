@@ -16,10 +16,11 @@ from collections import Counter
 import pytest
 
 from fake_intercom import FakeIntercom
+from tap_intercom.dates import epoch_to_datetime
 from tests import oracle
 from tests.e2e.test_interrupted import run_until_killed
 from tests.e2e.test_search_lag import _epoch, _lost_versions
-from tests.singer_run import base_config, discover, run_tap, select_streams
+from tests.singer_run import TapRun, base_config, discover, run_tap, select_streams
 
 START = "2023-01-01T00:00:00Z"
 SEARCHED = ["contacts", "conversations", "tickets"]
@@ -101,18 +102,18 @@ def _bookmark(state: dict, stream: str) -> int | None:
     return _epoch(value)
 
 
-def test_every_state_only_names_what_is_written_below_it(runs):
-    """At each STATE, every record of the run whose `updated_at` (a part: its
-    conversation's) is below the STATE's bookmark was written before it."""
-    _, sliced = runs
+def _states_held_back(run: TapRun) -> int:
+    """Assert that at each STATE, every record of the run whose `updated_at` (a part: its
+    conversation's) is below the STATE's bookmark was written before it; return how many
+    bookmarks were held below a record already written (0: the check proved nothing)."""
     field = {"conversation_parts": "conversation_updated_at"}
     everything = {
-        stream: Counter(_epoch(r[field.get(stream, "updated_at")]) for r in sliced.records(stream))
+        stream: Counter(_epoch(r[field.get(stream, "updated_at")]) for r in run.records(stream))
         for stream in STREAMS
     }
     seen: dict[str, Counter] = {stream: Counter() for stream in STREAMS}
     held_back = 0
-    for message in sliced.messages:
+    for message in run.messages:
         if message["type"] == "RECORD" and message["stream"] in seen:
             record = message["record"]
             seen[message["stream"]][_epoch(record[field.get(message["stream"], "updated_at")])] += 1
@@ -126,7 +127,40 @@ def test_every_state_only_names_what_is_written_below_it(runs):
                 assert not missing, (stream, mark, sorted(missing)[:3])
                 if seen[stream] and mark < max(seen[stream]):
                     held_back += 1
-    assert held_back, "no STATE was held below a record already written: nothing was tested"
+    return held_back
+
+
+def test_every_state_only_names_what_is_written_below_it(runs):
+    _, sliced = runs
+    assert _states_held_back(sliced), "no STATE was held back: nothing was tested"
+
+
+def test_a_child_behind_its_parent_is_held_at_the_query_bound(fake):
+    """conversation_parts newly selected (no bookmark) beside a conversations bookmark: the
+    search reads from the parts' bound, and the parts' bookmark follows the slices from
+    there, not from the conversations' own bound."""
+    config = _config(fake)
+    catalog = select_streams(discover(config), {"conversations", "conversation_parts"})
+    middle = sorted(_epoch(r["updated_at"]) for r in oracle.truth(fake, "conversations", START)[1])
+    state = {
+        "bookmarks": {
+            "conversations": {
+                "replication_key": "updated_at",
+                "replication_key_value": epoch_to_datetime(middle[len(middle) // 2]),
+            }
+        }
+    }
+    sequential = run_tap(_config(fake, **SEQUENTIAL), catalog=catalog, state=state)
+    sliced = run_tap(_config(fake, **SLICED), catalog=catalog, state=state)
+    assert sliced.returncode == 0, sliced.stderr[-3000:]
+    assert "conversations: reading " in sliced.stderr
+    for stream in ("conversations", "conversation_parts"):
+        assert _sorted_records(sliced.records(stream)) == _sorted_records(
+            sequential.records(stream)
+        ), stream
+    assert len(sliced.records("conversations")) < len(middle)  # the parent kept its own bound
+    assert sliced.final_state == sequential.final_state
+    assert _states_held_back(sliced)
 
 
 def test_a_kill_inside_the_slices_resumes_without_loss(fake, tmp_path):

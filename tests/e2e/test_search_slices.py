@@ -17,7 +17,7 @@ import pytest
 
 from fake_intercom import FakeIntercom
 from tap_intercom.dates import epoch_to_datetime
-from tests import oracle
+from tests import aux_venvs, oracle
 from tests.e2e.test_interrupted import run_until_killed
 from tests.e2e.test_search_lag import _epoch, _lost_versions
 from tests.singer_run import TapRun, base_config, discover, run_tap, select_streams
@@ -161,6 +161,34 @@ def test_a_child_behind_its_parent_is_held_at_the_query_bound(fake):
     assert len(sliced.records("conversations")) < len(middle)  # the parent kept its own bound
     assert sliced.final_state == sequential.final_state
     assert _states_held_back(sliced)
+
+
+def test_a_stitch_state_and_catalog_are_read_as_by_a_sequential_run(fake, tmp_path):
+    """A hand-written Stitch state (its `updated_at` key, a bare-string legacy bookmark) and
+    the catalog Stitch's tap discovered: the sliced run reads from the same bounds."""
+    bookmark = "2024-01-01T00:00:00.000000Z"
+    state = {
+        "currently_syncing": "contacts",
+        "bookmarks": {
+            "contacts": {"updated_at": bookmark},
+            "conversations": "2024-01-01T00:00:00-00:00",
+        },
+    }
+    catalog = aux_venvs.stitch_discovered_catalog(tmp_path)
+    for entry in catalog["streams"]:
+        wanted = entry["tap_stream_id"] in {"contacts", "conversations", "conversation_parts"}
+        entry["metadata"][0]["metadata"]["selected"] = wanted
+    sequential = run_tap(_config(fake, **SEQUENTIAL), catalog=catalog, state=state)
+    sliced = run_tap(_config(fake, **SLICED), catalog=catalog, state=state)
+    assert sliced.returncode == 0, sliced.stderr[-3000:]
+    assert "contacts: reading " in sliced.stderr
+    for stream in ("contacts", "conversations", "conversation_parts"):
+        assert sliced.records(stream), stream
+        assert _sorted_records(sliced.records(stream)) == _sorted_records(
+            sequential.records(stream)
+        ), stream
+    assert all(r["updated_at"] >= bookmark for r in sliced.records("contacts"))
+    assert sliced.final_state == sequential.final_state
 
 
 def test_a_kill_inside_the_slices_resumes_without_loss(fake, tmp_path):

@@ -220,6 +220,20 @@ def test_a_kill_inside_the_slices_resumes_without_loss(fake, tmp_path):
     assert sum(lost.values()) == 0
 
 
+def test_slices_survive_faults_on_their_pages(make_fake):
+    """500s and connection resets on slice pages are retried on the workers; nothing lost."""
+    fake = make_fake(scale="small", seed=5, **COUNTS)
+    config = _config(fake, **SLICED, max_retry_wait=0.2, max_retries=10)
+    catalog = select_streams(discover(config), set(STREAMS))
+    fake.control(faults={"500": 0.05, "reset": 0.03})
+    run = run_tap(config, catalog=catalog)
+    assert run.returncode == 0, run.stderr[-3000:]
+    retried = [line for line in run.stderr.splitlines() if "Retrying" in line]
+    assert any("/search" in line for line in retried), retried[:3]
+    for stream in STREAMS:
+        oracle.assert_ground_truth(fake, stream, run.records(stream), START)
+
+
 def test_no_version_or_part_is_lost_under_index_lag_with_live_edits(make_fake):
     lost = _lost_versions(make_fake, None, **SLICED)
     assert not any(lost.values()), {stream: sorted(keys)[:3] for stream, keys in lost.items()}

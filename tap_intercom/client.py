@@ -248,8 +248,8 @@ class IntercomStream(StreamSeams):
         return None
 
     def held_bookmark(self) -> str | None:
-        """A bookmark this stream holds its own (and its children's) at while it reads out of
-        order, else None (`search`: slices)."""
+        """The bookmark this stream's children may save while it reads out of order, else
+        None (`search`: slices)."""
         return None
 
     def cap_bookmark(self, state: dict) -> None:

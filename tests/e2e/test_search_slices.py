@@ -100,6 +100,20 @@ def test_sliced_searches_in_parallel_streams_write_the_same(fake, api_version, r
     assert parallel.final_state == sequential.final_state
 
 
+@pytest.mark.parametrize("timezone", ["America/Los_Angeles", "Asia/Kolkata"])
+def test_day_slices_meet_at_the_workspaces_own_day_boundary(make_fake, timezone):
+    """Contact search on 2.14 compares days in the workspace's timezone, which the tap does
+    not know: slices cut at UTC midnights still emit every contact exactly once."""
+    fake = make_fake(scale="small", seed=29, contacts=900, companies=5, conversations=5)
+    fake.control(workspace_timezone=timezone)
+    config = _config(fake, api_version="2.14", **SLICED)
+    catalog = select_streams(discover(config), {"contacts"})
+    run = run_tap(config, catalog=catalog)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "contacts: reading " in run.stderr
+    oracle.assert_ground_truth(fake, "contacts", run.records("contacts"), START)
+
+
 def test_the_final_state_is_a_sequential_runs(runs):
     sequential, sliced = runs
     assert sliced.final_state == sequential.final_state

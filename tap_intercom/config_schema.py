@@ -150,7 +150,8 @@ CONFIG_SCHEMA: dict[str, t.Any] = th.PropertiesList(
             "2.17), each its own chain of pages, all under the run's rate limit. Records of a "
             "stream then come in slice order, not by `updated_at`; the saved bookmark only "
             "passes a slice once every earlier one is complete, and ends as a sequential "
-            "run's. 1 = one chain of pages (no slicing). At most 12."
+            "run's. 1 = one chain of pages (no slicing). At most 12, and at most `concurrency` "
+            "(the slices' pages run on its workers)."
         ),
     ),
     th.Property(

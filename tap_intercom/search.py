@@ -176,6 +176,12 @@ class SearchStream(IntercomStream):
                 paginator.advance(response)
             yield from self.chained_records(context, paginator, response, count, more=more)
 
+    @property
+    def slices_at_once(self) -> int:
+        """`search_slices`, at most the worker pool's size (slice pages run on it)."""
+        settings = self.run.settings
+        return min(settings.search_slices, settings.concurrency)
+
     def slice_plan(self, first: requests.Response) -> SlicePlan | None:
         """Slices for this search, from its first page's `total_count` (None: one chain)."""
         settings = self.run.settings
@@ -186,7 +192,7 @@ class SearchStream(IntercomStream):
             self.query_lower_bound,
             self.bookmark_ceiling,
             total if isinstance(total, int) and not isinstance(total, bool) else None,
-            max_parallel=settings.search_slices,
+            max_parallel=self.slices_at_once,
             min_records=settings.search_slice_min_records,
             by_day=self.search_compares_days,
         )
@@ -205,7 +211,7 @@ class SearchStream(IntercomStream):
             plan,
             bound=self.query_lower_bound,
             ceiling=self.bookmark_ceiling,
-            max_parallel=self.run.settings.search_slices,
+            max_parallel=self.slices_at_once,
             by_day=self.search_compares_days,
             pool=self.run.pool,
         )
@@ -213,7 +219,7 @@ class SearchStream(IntercomStream):
             "%s: reading %d updated_at slices, up to %d at once",
             self.name,
             len(plan.ranges),
-            self.run.settings.search_slices,
+            self.slices_at_once,
         )
         self._slices = reader
         try:

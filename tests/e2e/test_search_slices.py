@@ -114,6 +114,15 @@ def test_day_slices_meet_at_the_workspaces_own_day_boundary(make_fake, timezone)
     oracle.assert_ground_truth(fake, "contacts", run.records("contacts"), START)
 
 
+def test_one_worker_reads_one_chain(fake):
+    """Slice pages run on the worker pool: with `concurrency` 1 there is nothing to overlap."""
+    config = _config(fake, **SLICED, concurrency=1)
+    run = run_tap(config, catalog=select_streams(discover(config), {"contacts"}))
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "updated_at slices" not in run.stderr
+    oracle.assert_ground_truth(fake, "contacts", run.records("contacts"), START)
+
+
 def test_the_final_state_is_a_sequential_runs(runs):
     sequential, sliced = runs
     assert sliced.final_state == sequential.final_state

@@ -20,8 +20,10 @@ What differs, for the endpoints the tap calls (from Intercom's OpenAPI descripti
   parts; a contact's `owner_id` is a string and a ticket's assignee ids are integers:
   `version_schemas`.
 - 2.17: contact search compares timestamps to the second (before: by whole day). Nothing to
-  change: the tap's query (`> B OR = B`) is inclusive under both rules, and the client-side
-  filter, which drops the rest of B's day before 2.17, has nothing to drop from 2.17 on.
+  change for the bookmark query: `> B OR = B` is inclusive under both rules, and the client-side
+  filter, which drops the rest of B's day before 2.17, has nothing to drop from 2.17 on. Search
+  slices (`search_slices`) cut contacts at day boundaries before 2.17:
+  `contact_search_compares_days`.
 """
 
 from __future__ import annotations
@@ -64,6 +66,8 @@ SUPPORTED_RANGE = f"{OLDEST} to {NEWEST}"
 #: Since 2.16, conversation attributes are listed by their own endpoint.
 CONVERSATION_ATTRIBUTES_SINCE = ApiVersion(2, 16)
 CONVERSATION_ATTRIBUTES_PATH = "/conversations/attributes"
+#: Since 2.17, contact search compares timestamps to the second (before: by whole day).
+CONTACT_SEARCH_BY_SECOND_SINCE = ApiVersion(2, 17)
 #: The search sort order the tap sends: the one spelling every supported version accepts
 #: (2.16 rejects any other value with 400 `invalid_sort_order`).
 SEARCH_SORT_ORDER = "ascending"
@@ -80,6 +84,11 @@ def checked_api_version(value: t.Any) -> ApiVersion:
         f"`api_version` to a version from {SUPPORTED_RANGE} (default {DEFAULT}), or remove it"
     )
     raise ConfigError(msg)
+
+
+def contact_search_compares_days(version: ApiVersion) -> bool:
+    """Whether contact search compares timestamps by whole day in the workspace's timezone."""
+    return version < CONTACT_SEARCH_BY_SECOND_SINCE
 
 
 def conversation_attributes_endpoint(version: ApiVersion) -> bool:

@@ -109,6 +109,8 @@ class BridgeStream(IntercomStream):
         self._keys = (parent_key, link_key, version_key[0] if version_key else None)
         self._table_version: TableVersion | None = None
         self._state: dict | None = None
+        #: Whether this run wrote the links of any parent (`caught_up`).
+        self._wrote_links = False
 
     @property
     def parents_from(self) -> bounds.Epoch:
@@ -142,6 +144,7 @@ class BridgeStream(IntercomStream):
         rows = self.rows_of(record, version)
         if rows:
             self.write_rows(rows)
+        self._wrote_links = True
         if self._state is not None and bookmark is not None:
             advance_bookmark(self._state, t.cast("str", self.replication_key), bookmark)
 
@@ -162,6 +165,12 @@ class BridgeStream(IntercomStream):
                             stream=alias, record=mapped, version=version, time_extracted=extracted
                         )
                     )
+
+    def caught_up(self, bookmark: str) -> None:
+        """The parent's out-of-order read is complete: an incremental bridge that wrote any
+        parent's links saves `bookmark`, as after a sequential read."""
+        if self._state is not None and self._wrote_links:
+            advance_bookmark(self._state, t.cast("str", self.replication_key), bookmark)
 
     def close(self, *, complete: bool) -> None:
         """After the parent's last record: a complete read closes the table version."""

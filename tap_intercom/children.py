@@ -31,7 +31,8 @@ if t.TYPE_CHECKING:
 
 #: Child-context key holding the bookmark the child may save once this parent is complete:
 #: the parent's `updated_at` (a normalised date-time string), held back by the parent's
-#: `bookmark_ceiling` (search lag).
+#: `bookmark_ceiling` (search lag), or the bookmark the parent holds while it reads out of
+#: order (`held_bookmark`: search slices).
 PARENT_BOOKMARK = "parent_bookmark"
 
 
@@ -47,6 +48,8 @@ class ParentBookmarkedChildStream(ParentBookmarkedSeams, IntercomStream):
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
         self._pending_bookmark: str | None = None
+        #: Parents whose records this stream has written completely this run.
+        self.parents_completed = 0
 
     def get_replication_key_signpost(self, context: Context | None = None) -> None:
         """No signpost: the bookmark is advanced explicitly (`advance_bookmark`)."""
@@ -69,6 +72,7 @@ class ParentBookmarkedChildStream(ParentBookmarkedSeams, IntercomStream):
             self.skip_forbidden(exc)
             return
         # Resumed after the last record was written: this parent is complete.
+        self.parents_completed += 1
         value = context[PARENT_BOOKMARK]
         if self.parent_is_sorted:
             self.advance_bookmark(value)
@@ -127,9 +131,12 @@ class ParentStream(BridgeParent):
     def child_context(self, raw: dict, record: dict) -> dict:
         """What a child needs of one parent: its id and the bookmark the child may save after
         it (a stream adds more)."""
+        held = self.held_bookmark()
         return {
             self.child_context_key: record["id"],
-            PARENT_BOOKMARK: bounds.capped(record["updated_at"], self.bookmark_ceiling),
+            PARENT_BOOKMARK: (
+                bounds.capped(record["updated_at"], self.bookmark_ceiling) if held is None else held
+            ),
         }
 
     def sync_children_of(self, child_context: dict) -> None:
@@ -179,10 +186,21 @@ class ParentStream(BridgeParent):
         # A deselected parent's record is not written by the SDK.
         return record if own or not self.selected else None
 
+    def parents_caught_up(self, bookmark: str) -> None:
+        for child in self.selected_children():
+            if child.parents_completed:
+                child.advance_bookmark(bookmark)
+        for bridge in self.open_bridges:
+            bridge.caught_up(bookmark)
+
     def _bridge_bookmark(self, epoch: bounds.Epoch | None, updated: t.Any) -> str | None:
         """The bookmark a bridge may save after this parent: its `updated_at`, held back by
-        the ceiling (`bounds.capped`, without parsing the date-time again)."""
+        the ceiling (`bounds.capped`, without parsing the date-time again), or while the
+        parent reads out of order (slices) what their completed prefix allows."""
         if epoch is None or not isinstance(updated, str):
             return None
+        held = self.held_bookmark()
+        if held is not None:
+            return held
         ceiling = self.bookmark_ceiling
         return updated if ceiling is None or epoch <= ceiling else epoch_to_datetime(ceiling)

@@ -254,6 +254,15 @@ class IntercomStream(StreamSeams):
         """The latest bookmark this stream may save this run; None: no ceiling (`search`)."""
         return None
 
+    def held_bookmark(self) -> str | None:
+        """The bookmark this stream's children may save while it reads out of order, else
+        None (`search`: slices)."""
+        return None
+
+    def parents_caught_up(self, bookmark: str) -> None:
+        """An out-of-order read (`search`: slices) is complete: the children and bridges that
+        took any parent may now save `bookmark`, as after a sequential read (`children`)."""
+
     def cap_bookmark(self, state: dict) -> None:
         value = state.get("replication_key_value")
         if isinstance(value, str):

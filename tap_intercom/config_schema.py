@@ -32,6 +32,13 @@ DEFAULT_PARALLEL_STREAMS = 8
 #: "can take a few minutes"; 10 minutes is twice a generous reading of that, and re-reading
 #: the last 10 minutes of changes costs a few extra records per run (targets upsert on the key).
 DEFAULT_SEARCH_LAG_SECONDS = 600
+#: Slices of one long search read at once (see docs/performance.md for its choice); 1 = off.
+DEFAULT_SEARCH_SLICES = 8
+#: More slices than this would announce more pages ahead than a detail prefetcher keeps
+#: (`details.KEEP_GENERATIONS`), and 2 cores cannot write the records of more anyway.
+MAX_SEARCH_SLICES = 12
+#: A search is sliced only with at least twice this many records; no slice is aimed smaller.
+DEFAULT_SEARCH_SLICE_MIN_RECORDS = 1500
 
 CONFIG_SCHEMA: dict[str, t.Any] = th.PropertiesList(
     th.Property(
@@ -130,6 +137,32 @@ CONFIG_SCHEMA: dict[str, t.Any] = th.PropertiesList(
             "of streams waiting for their turn is buffered in temporary files (TMPDIR, at most "
             "256 MB in all; a stream pauses at the cap) and written in catalog order, "
             "identical to a sequential run. 1 = one after another."
+        ),
+    ),
+    th.Property(
+        "search_slices",
+        th.IntegerType,
+        default=DEFAULT_SEARCH_SLICES,
+        title="Search slices",
+        description=(
+            "Slices of one long search (contacts, conversations, tickets) read at the same "
+            "time: non-overlapping `updated_at` ranges (whole days for contacts before API "
+            "2.17), each its own chain of pages, all under the run's rate limit. Records of a "
+            "stream then come in slice order, not by `updated_at`; the saved bookmark only "
+            "passes a slice once every earlier one is complete, and ends as a sequential "
+            "run's. 1 = one chain of pages (no slicing). At most 12, and at most `concurrency` "
+            "(the slices' pages run on its workers)."
+        ),
+    ),
+    th.Property(
+        "search_slice_min_records",
+        th.IntegerType,
+        default=DEFAULT_SEARCH_SLICE_MIN_RECORDS,
+        title="Search slice min records",
+        description=(
+            "A search is sliced only when its first page reports at least twice this many "
+            "records (`total_count`), and no slice is aimed smaller; each slice costs a first "
+            "request that a chain would not, and a split slice one more."
         ),
     ),
     th.Property(

@@ -28,8 +28,9 @@ T = t.TypeVar("T")
 
 #: Entries not taken within this many later submissions are dropped (their records were
 #: filtered out after submission), so memory stays bounded by a few pages. Must exceed the
-#: search lookahead (pages are submitted up to LOOKAHEAD_PAGES + 1 ahead of their use).
-KEEP_GENERATIONS = 8
+#: pages announced before their use: LOOKAHEAD_PAGES + 1 for one chain, and one per slice
+#: for a sliced search (`config_schema.MAX_SEARCH_SLICES`).
+KEEP_GENERATIONS = 16
 #: Fetches started and not yet taken, per worker: enough to keep every worker busy while
 #: the result the main thread waits for is a slow one, small enough that the finished
 #: results waiting to be taken stay a few MB.

@@ -25,6 +25,9 @@ from tap_intercom.config_schema import (
     DEFAULT_REGION,
     DEFAULT_REQUEST_TIMEOUT,
     DEFAULT_SEARCH_LAG_SECONDS,
+    DEFAULT_SEARCH_SLICE_MIN_RECORDS,
+    DEFAULT_SEARCH_SLICES,
+    MAX_SEARCH_SLICES,
     REGION_HOSTS,
 )
 from tap_intercom.dates import format_datetime, parse_datetime
@@ -46,6 +49,8 @@ class Settings:
     concurrency: int
     parallel_streams: int
     search_lag_seconds: int
+    search_slices: int
+    search_slice_min_records: int
     deleted_conversations: bool
     contact_deletions_preview: bool
     contact_merge_history: bool
@@ -75,6 +80,12 @@ class Settings:
             ),
             search_lag_seconds=_whole_number(
                 config, "search_lag_seconds", DEFAULT_SEARCH_LAG_SECONDS, minimum=0
+            ),
+            search_slices=_whole_number(
+                config, "search_slices", DEFAULT_SEARCH_SLICES, minimum=1, maximum=MAX_SEARCH_SLICES
+            ),
+            search_slice_min_records=_whole_number(
+                config, "search_slice_min_records", DEFAULT_SEARCH_SLICE_MIN_RECORDS, minimum=1
             ),
             deleted_conversations=_flag(config, "deleted_conversations", default=True),
             contact_deletions_preview=_flag(config, "contact_deletions_preview", default=False),
@@ -158,7 +169,14 @@ def _request_timeout(config: t.Mapping[str, t.Any]) -> float:
     return timeout if timeout > 0 else float(DEFAULT_REQUEST_TIMEOUT)
 
 
-def _whole_number(config: t.Mapping[str, t.Any], name: str, default: int, *, minimum: int) -> int:
+def _whole_number(
+    config: t.Mapping[str, t.Any],
+    name: str,
+    default: int,
+    *,
+    minimum: int,
+    maximum: int | None = None,
+) -> int:
     value = config.get(name)
     if value is None or value == "":
         return default
@@ -166,8 +184,10 @@ def _whole_number(config: t.Mapping[str, t.Any], name: str, default: int, *, min
         number = int(value)
     except (TypeError, ValueError):
         number = minimum - 1
-    if number < minimum or str(number) != str(value).strip():
-        msg = f"{name} {value!r} is not a whole number >= {minimum}; use e.g. {default}"
+    too_big = maximum is not None and number > maximum
+    if number < minimum or too_big or str(number) != str(value).strip():
+        limits = f">= {minimum}" if maximum is None else f"from {minimum} to {maximum}"
+        msg = f"{name} {value!r} is not a whole number {limits}; use e.g. {default}"
         raise ConfigError(msg)
     return number
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typing as t
 
 from tap_intercom import bounds, tombstones
+from tap_intercom.api_versions import contact_search_compares_days
 from tap_intercom.bridges import BridgeStream
 from tap_intercom.children import ParentStream
 from tap_intercom.errors import IntercomNotFoundError
@@ -69,6 +70,10 @@ class ContactsStream(ParentStream, SearchStream):
         if self.asks_merge_history():
             params["include_merge_history"] = "true"
         return params
+
+    @property
+    def search_compares_days(self) -> bool:
+        return contact_search_compares_days(self.run.settings.version)
 
     def lists_to_expand(self, raw: dict) -> list[tuple[str, str]]:
         """(field, url) of each addressable list of `raw` with more than its inline entries."""

@@ -31,13 +31,16 @@ def _epoch(value: str | int | None) -> int | None:
     return int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp())
 
 
-def _lost_versions(make_fake, search_lag_seconds: int | None) -> dict[str, set]:
-    """Per stream, the versions present after the first run that neither run emitted."""
+def _lost_versions(make_fake, search_lag_seconds: int | None, **settings: object) -> dict[str, set]:
+    """Per stream, the versions present after the first run that neither run emitted
+    (`settings`: more of the tap's settings, e.g. search slices)."""
     fake = make_fake(
         scale="small", seed=47, contacts=1200, companies=20, conversations=600, tickets=60
     )
     overrides = {} if search_lag_seconds is None else {"search_lag_seconds": search_lag_seconds}
-    config = base_config(fake.base_url, start_date=START, parallel_streams=1, **overrides)
+    config = base_config(
+        fake.base_url, start_date=START, parallel_streams=1, **overrides, **settings
+    )
     catalog = select_streams(discover(config), set(STREAMS))
 
     fake.control(search_lag=SLOW, reset_stats=True)

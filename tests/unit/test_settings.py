@@ -33,6 +33,8 @@ def test_defaults():
     assert parsed.max_retry_wait == float(DEFAULT_MAX_RETRY_WAIT) == 60.0
     assert parsed.concurrency == DEFAULT_CONCURRENCY == 32
     assert parsed.parallel_streams == DEFAULT_PARALLEL_STREAMS == 8
+    assert parsed.search_slices == 8
+    assert parsed.search_slice_min_records == 1500
     assert parsed.max_requests_per_minute is None
     assert parsed.user_agent is None
 
@@ -130,6 +132,18 @@ def test_an_unset_zero_or_negative_request_timeout_is_the_default(value):
         (
             {"parallel_streams": 0},
             "parallel_streams 0 is not a whole number >= 1; use e.g. 8",
+        ),
+        (
+            {"search_slices": 13},
+            "search_slices 13 is not a whole number from 1 to 12; use e.g. 8",
+        ),
+        (
+            {"search_slices": 0},
+            "search_slices 0 is not a whole number from 1 to 12; use e.g. 8",
+        ),
+        (
+            {"search_slice_min_records": 0},
+            "search_slice_min_records 0 is not a whole number >= 1; use e.g. 1500",
         ),
         (
             {"max_retry_wait": 0},

@@ -4,7 +4,9 @@ One run starts the fake (given scale, latency and rate limit), discovers a catal
 tap, selects the requested streams and then runs the taps alternately for several rounds.
 Per tap it prints the median wall time, records/s, requests, 429s, peak RSS of the process
 tree, peak disk use in TMPDIR (each run gets a fresh, empty one), the ratio to the other tap
-and the wall time against the physical lower bound::
+and the wall time against the physical lower bound, and the tap's CPU time per record against the
+standard-library floor (`benchmark_floor`: the same search pages parsed and written as Singer
+RECORD lines with `json`, measured in the same run)::
 
     lower bound = max(requests / allowed rate,
                       longest chain of dependent page requests of one endpoint * latency)
@@ -17,8 +19,13 @@ and can run in parallel, so they only count towards the rate term.
     .venv/bin/python scripts/benchmark.py --scale medium --latency-ms 100 \\
         --rate-limit-per-min 10000 --streams all --rounds 3
 
-`--streams all` means Stitch's eleven streams (the set both taps have). Stitch's tap sleeps on
-backoff after a 429; that is its real behaviour and is measured as such.
+    .venv/bin/python scripts/benchmark.py --scale contacts-heavy --latency-ms 0 \\
+        --rate-limit-per-min 0 --streams contacts --taps ours --rounds 3
+
+`--scale contacts-heavy` is a workspace of 200,000 contacts and 2,000 conversations and
+companies (`medium` is the conversation-heavy one). `--streams all` means Stitch's eleven
+streams (the set both taps have). Stitch's tap sleeps on backoff after a 429; that is its real
+behaviour and is measured as such.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ import argparse
 import contextlib
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -39,6 +47,7 @@ import urllib.request
 from pathlib import Path
 
 import psutil
+from benchmark_floor import SEARCH_STREAMS, measure_floor
 
 from tap_intercom.streams import STITCH_STREAM_NAMES
 
@@ -54,6 +63,7 @@ START_DATE = "2000-01-01T00:00:00Z"
 STITCH_STREAMS = STITCH_STREAM_NAMES
 TAPS = ("ours", "stitch")
 WINDOW_SECONDS = 10
+SCALES = ("small", "medium", "contacts-heavy", "large")  # fake_intercom.data.SCALES
 #: How often the poller samples RSS, and TMPDIR (a directory walk plus the open files).
 RSS_POLL_SECONDS = 0.05
 TMPDIR_POLL_SECONDS = 0.2
@@ -189,11 +199,15 @@ class TapSetup:
         self.catalog.write_text(json.dumps(catalog))
 
     def run(self, timeout: float) -> dict[str, t.Any]:
-        """One timed sync with a fresh, empty TMPDIR; returns wall time, records and the
-        peak RSS and TMPDIR use of the process tree."""
+        """One timed sync with a fresh, empty TMPDIR; returns wall time, CPU time (user +
+        system of the tap and every process it waited for), records and the peak RSS and
+        TMPDIR use of the process tree."""
         tmpdir = Path(tempfile.mkdtemp(prefix=f"{self.name}-tmp-", dir=self.stdout.parent))
         try:
             with self.stdout.open("wb") as out, self.stderr.open("wb") as err:
+                # Only the tap is reaped while it runs (the fake lives on), so the children's
+                # usage grows by the tap's alone.
+                usage_before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 started = time.perf_counter()
                 proc = subprocess.Popen(
                     [*self.cmd, "--config", str(self.config), "--catalog", str(self.catalog)],
@@ -210,6 +224,7 @@ class TapSetup:
                     proc.wait()
                     returncode = -9
                 wall = time.perf_counter() - started
+                usage = resource.getrusage(resource.RUSAGE_CHILDREN)
                 peak.stop()
         finally:
             shutil.rmtree(tmpdir, ignore_errors=True)
@@ -217,8 +232,10 @@ class TapSetup:
             tail = self.stderr.read_text(errors="replace")[-2000:]
             msg = f"{self.name} exited {returncode} after {wall:.1f}s:\n{tail}"
             raise RuntimeError(msg)
+        cpu = (usage.ru_utime - usage_before.ru_utime) + (usage.ru_stime - usage_before.ru_stime)
         return {
             "wall_s": wall,
+            "cpu_s": cpu,
             "records": count_records(self.stdout),
             "peak_rss_mb": peak.rss_mb,
             "peak_tmpdir_mb": peak.tmpdir_mb,
@@ -341,6 +358,10 @@ def summarize(name: str, runs: list[dict], args: argparse.Namespace) -> dict[str
     requests = statistics.median(r["requests"] for r in runs)
     chain = max(r["chain"] for r in runs)
     bound = lower_bound(int(requests), chain, args.latency_ms, args.rate_limit_per_min)
+    cpu = statistics.median(r["cpu_s"] for r in runs)
+    cpu_per_record = statistics.median(
+        1e6 * r["cpu_s"] / max(1, sum(r["records"].values())) for r in runs
+    )
     return {
         "tap": name,
         "rounds": len(runs),
@@ -349,6 +370,9 @@ def summarize(name: str, runs: list[dict], args: argparse.Namespace) -> dict[str
         "records": int(records),
         "records_by_stream": runs[-1]["records"],
         "records_per_s": round(records / wall, 1) if wall else None,
+        "median_cpu_s": round(cpu, 3),
+        "cpus_s": [round(r["cpu_s"], 3) for r in runs],
+        "cpu_us_per_record": round(cpu_per_record, 1),
         "requests": int(requests),
         "responses_429": int(statistics.median(r["responses_429"] for r in runs)),
         "pct_429": round(
@@ -374,7 +398,7 @@ def summarize(name: str, runs: list[dict], args: argparse.Namespace) -> dict[str
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument("--scale", default="small", choices=("small", "medium", "large"))
+    p.add_argument("--scale", default="small", choices=SCALES)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--latency-ms", type=float, default=100.0)
     p.add_argument(
@@ -398,6 +422,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--streams", default="all", help="'all' (Stitch's eleven) or a comma list")
     p.add_argument("--concurrency", type=int, default=None, help="our tap's `concurrency`")
     p.add_argument("--timeout", type=float, default=3600.0, help="seconds per run")
+    p.add_argument(
+        "--floor-rounds",
+        type=int,
+        default=3,
+        help="rounds of the standard-library floor (0 = none); measured on the first search "
+        "stream selected (contacts, conversations, tickets)",
+    )
+    p.add_argument(
+        "--floor-pages", type=int, default=None, help="measure the floor on the first N pages"
+    )
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.add_argument("--keep", action="store_true", help="keep the work directory (outputs, logs)")
     args = p.parse_args(argv)
@@ -431,6 +465,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="tap-intercom-bench-"))
     fake = Fake(args.scale, args.seed, args.latency_ms, per_10s)
     results: dict[str, list[dict]] = {name: [] for name in taps}
+    floor = None
     try:
         setups = {
             name: TapSetup(
@@ -461,14 +496,28 @@ def main(argv: list[str] | None = None) -> int:
                     requests_by_endpoint=by_endpoint,
                 )
                 results[name].append(run)
+                per_record = 1e6 * run["cpu_s"] / max(1, sum(run["records"].values()))
                 print(
                     f"round {round_no + 1} {name}: {run['wall_s']:.2f}s "
                     f"{sum(run['records'].values())} records {run['requests']} requests "
+                    f"CPU {run['cpu_s']:.2f}s ({per_record:.0f} us/record) "
                     f"{run['responses_429']} x429 peak RSS {run['peak_rss_mb']:.0f} MB "
                     f"peak TMPDIR {run['peak_tmpdir_mb']:.1f} MB",
                     file=sys.stderr,
                     flush=True,
                 )
+        floor_stream = next((s for s in streams if s in SEARCH_STREAMS), None)
+        if args.floor_rounds > 0 and floor_stream is not None:
+            wait_for_window_start(per_10s is not None)
+            floor = measure_floor(
+                fake.url, TOKEN, floor_stream, args.floor_rounds, args.floor_pages
+            )
+            print(
+                f"floor ({floor_stream}, stdlib json): {floor['cpu_s']:.2f}s CPU for "
+                f"{floor['records']} records ({floor['us_per_record']} us/record)",
+                file=sys.stderr,
+                flush=True,
+            )
     finally:
         fake.stop()
         if not args.keep:
@@ -488,7 +537,13 @@ def main(argv: list[str] | None = None) -> int:
         stitch["speedup_vs_other"] = round(ours["median_wall_s"] / stitch["median_wall_s"], 2)
         ours["records_per_s_vs_other"] = round(ours["records_per_s"] / stitch["records_per_s"], 2)
         stitch["records_per_s_vs_other"] = round(stitch["records_per_s"] / ours["records_per_s"], 2)
+    if floor is not None and floor["us_per_record"]:
+        for tap_summary in summary.values():
+            tap_summary["cpu_per_record_over_floor"] = round(
+                tap_summary["cpu_us_per_record"] / floor["us_per_record"], 2
+            )
     report = {
+        "floor": floor,
         "settings": {
             "scale": args.scale,
             "seed": args.seed,
@@ -534,6 +589,19 @@ def print_table(report: dict) -> None:
             f"{r['records_per_s'] or 0:>9.1f} {r['requests']:>9} {r['responses_429']:>6} "
             f"{r['peak_rss_mb']:>8.1f} {r['peak_tmpdir_mb']:>9.1f} {vs:>9} "
             f"{r['lower_bound_s']:>8.2f} {over:>7}"
+        )
+    floor = report.get("floor")
+    if floor is not None:
+        print(
+            f"floor: {floor['stream']} search pages parsed and written as RECORD lines with "
+            f"stdlib json: {floor['us_per_record']} us/record ({floor['records']} records, "
+            f"{floor['pages']} pages, median of {floor['rounds']} rounds)"
+        )
+    for r in report["taps"].values():
+        over = r.get("cpu_per_record_over_floor")
+        print(
+            f"{r['tap']}: CPU {r['median_cpu_s']:.2f}s, {r['cpu_us_per_record']} us/record"
+            + (f", {over:.2f}x the floor" if over is not None else "")
         )
     print(
         "peak MB = peak RSS, TMPDIR MB = peak disk use in TMPDIR (MiB); "

@@ -8,14 +8,13 @@ contact PII and the Authorization header must never reach a log.
 
 from __future__ import annotations
 
-import json
 import typing as t
-from decimal import Decimal
 from http import HTTPStatus
 from urllib.parse import urlparse
 
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
+from tap_intercom import json_codec
 from tap_intercom.errors import (
     IntercomAuthError,
     IntercomForbiddenError,
@@ -32,14 +31,15 @@ _JSON_ATTR = "_tap_intercom_json"
 
 
 def parse_json_body(response: requests.Response) -> t.Any:
-    """Parse (once) and cache the JSON body; floats become Decimal to keep precision.
+    """Parse (once) and cache the JSON body; floats become Decimal to keep precision
+    (`json_codec.loads`).
 
     Raises ValueError (json.JSONDecodeError) for a body that is not JSON.
     """
     cached = getattr(response, _JSON_ATTR, None)
     if cached is not None:
         return cached
-    body = json.loads(response.content or b"null", parse_float=Decimal)
+    body = json_codec.loads(response.content or b"null")
     setattr(response, _JSON_ATTR, body)
     forget_raw_body(response)
     return body

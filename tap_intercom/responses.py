@@ -8,11 +8,13 @@ contact PII and the Authorization header must never reach a log.
 
 from __future__ import annotations
 
+import re
 import typing as t
 from http import HTTPStatus
 from urllib.parse import urlparse
 
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+from singer_sdk.helpers.jsonpath import extract_jsonpath
 
 from tap_intercom import json_codec
 from tap_intercom.errors import (
@@ -25,6 +27,8 @@ from tap_intercom.errors import (
 from tap_intercom.sdk_seams import forget_raw_body
 
 if t.TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import requests
 
 _JSON_ATTR = "_tap_intercom_json"
@@ -51,6 +55,21 @@ def response_json(response: requests.Response) -> t.Any:
         return parse_json_body(response)
     except ValueError:
         return {}
+
+
+#: `$.<key>[*]`: the records are the items of one top-level list (every stream's path).
+_TOP_LEVEL_LIST = re.compile(r"\$\.(\w+)\[\*\]")
+
+
+def records_at(body: t.Any, records_jsonpath: str) -> Iterable[t.Any]:
+    """The items `records_jsonpath` selects in a parsed body, as `extract_jsonpath` yields
+    them; a top-level list is read directly (jsonpath-ng builds objects for every match)."""
+    match = _TOP_LEVEL_LIST.fullmatch(records_jsonpath)
+    if match is not None and isinstance(body, dict):
+        items = body.get(match.group(1))
+        if isinstance(items, list):
+            return items
+    return extract_jsonpath(records_jsonpath, input=body)
 
 
 def intercom_error(response: requests.Response) -> tuple[str, str, str | None]:

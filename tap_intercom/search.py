@@ -20,13 +20,11 @@ import time
 import typing as t
 from functools import cached_property
 
-from singer_sdk.helpers.jsonpath import extract_jsonpath
-
 from tap_intercom import bounds
 from tap_intercom.api_versions import SEARCH_SORT_ORDER
 from tap_intercom.client import PAGE_SIZE, IntercomStream
 from tap_intercom.pagination import CursorPaginator
-from tap_intercom.responses import response_json
+from tap_intercom.responses import records_at, response_json
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable
@@ -163,7 +161,7 @@ class SearchStream(IntercomStream):
 
     def page_records(self, response: requests.Response) -> Iterable[dict]:
         """A page's raw records, without side effects (safe on the producer thread)."""
-        for record in extract_jsonpath(self.records_jsonpath, input=response_json(response)):
+        for record in records_at(response_json(response), self.records_jsonpath):
             if isinstance(record, dict):
                 yield record
 

@@ -31,23 +31,21 @@ behaviour and is measured as such.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import typing as t
 import urllib.request
 from pathlib import Path
 
-import psutil
 from benchmark_floor import SEARCH_STREAMS, measure_floor
+from benchmark_probes import PeakPoller, count_records
+from benchmark_report import longest_chain, print_table, summarize
 
 from tap_intercom.streams import STITCH_STREAM_NAMES
 
@@ -64,9 +62,6 @@ STITCH_STREAMS = STITCH_STREAM_NAMES
 TAPS = ("ours", "stitch")
 WINDOW_SECONDS = 10
 SCALES = ("small", "medium", "contacts-heavy", "large")  # fake_intercom.data.SCALES
-#: How often the poller samples RSS, and TMPDIR (a directory walk plus the open files).
-RSS_POLL_SECONDS = 0.05
-TMPDIR_POLL_SECONDS = 0.2
 
 
 # --------------------------------------------------------------------------- the fake
@@ -242,105 +237,7 @@ class TapSetup:
         }
 
 
-class PeakPoller(threading.Thread):
-    """Peak resident memory of a process and all its descendants (polled every 50 ms) and
-    peak bytes in their TMPDIR (every 0.2 s; see `tmpdir_bytes`)."""
-
-    def __init__(self, pid: int, tmpdir: Path) -> None:
-        super().__init__(daemon=True)
-        self.pid = pid
-        self.tmpdir = tmpdir
-        self.peak_rss = 0
-        self.peak_tmpdir = 0
-        self._done = threading.Event()
-
-    def run(self) -> None:
-        try:
-            root = psutil.Process(self.pid)
-        except psutil.Error:
-            return
-        next_tmpdir_sample = 0.0
-        while not self._done.is_set():
-            total = 0
-            try:
-                procs = [root, *root.children(recursive=True)]
-            except psutil.Error:
-                break
-            for proc in procs:
-                with contextlib.suppress(psutil.Error):
-                    total += proc.memory_info().rss
-            self.peak_rss = max(self.peak_rss, total)
-            if time.monotonic() >= next_tmpdir_sample:
-                used = tmpdir_bytes(self.tmpdir, [proc.pid for proc in procs])
-                self.peak_tmpdir = max(self.peak_tmpdir, used)
-                next_tmpdir_sample = time.monotonic() + TMPDIR_POLL_SECONDS
-            self._done.wait(RSS_POLL_SECONDS)
-
-    def stop(self) -> None:
-        self._done.set()
-        self.join()
-
-    @property
-    def rss_mb(self) -> float:
-        return self.peak_rss / 2**20
-
-    @property
-    def tmpdir_mb(self) -> float:
-        return self.peak_tmpdir / 2**20
-
-
-def tmpdir_bytes(directory: Path, pids: t.Iterable[int]) -> int:
-    """Bytes in the files under `directory`, plus the unlinked ones there that `pids` still
-    hold open: the tap's spools are anonymous temporary files, which no directory listing
-    shows (Linux: read through /proc/<pid>/fd; elsewhere only the listing counts)."""
-    total = 0
-    for path in directory.rglob("*"):
-        with contextlib.suppress(OSError):
-            if path.is_file():
-                total += path.stat().st_size
-    prefix = f"{os.path.realpath(directory)}/"
-    for pid in pids:
-        try:
-            fds = list(Path(f"/proc/{pid}/fd").iterdir())
-        except OSError:
-            continue
-        for fd in fds:
-            with contextlib.suppress(OSError):
-                target = str(fd.readlink())
-                if target.startswith(prefix) and target.endswith(" (deleted)"):
-                    total += fd.stat().st_size  # the open file itself, though unlinked
-    return total
-
-
-def count_records(path: Path) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    with path.open("rb") as fh:
-        for line in fh:
-            if b'"RECORD"' not in line[:40]:
-                continue
-            stream = json.loads(line)["stream"]
-            counts[stream] = counts.get(stream, 0) + 1
-    return counts
-
-
 # --------------------------------------------------------------------------- bounds
-
-
-def longest_chain(requests_by_endpoint: dict[str, int]) -> tuple[int, str | None]:
-    """Most requests on one endpoint without a path parameter: pages that follow each other."""
-    chains = {ep: n for ep, n in requests_by_endpoint.items() if "{" not in ep}
-    if not chains:
-        return 0, None
-    endpoint = max(chains, key=lambda ep: chains[ep])
-    return chains[endpoint], endpoint
-
-
-def lower_bound(
-    requests: int, chain: int, latency_ms: float, rate_per_min: float | None
-) -> dict[str, float]:
-    by_rate = requests / (rate_per_min / 60.0) if rate_per_min else 0.0
-    by_chain = chain * latency_ms / 1000.0
-    return {"rate_s": by_rate, "chain_s": by_chain, "bound_s": max(by_rate, by_chain)}
 
 
 def wait_for_window_start(rate_limited: bool) -> None:
@@ -350,50 +247,6 @@ def wait_for_window_start(rate_limited: bool) -> None:
 
 
 # --------------------------------------------------------------------------- main
-
-
-def summarize(name: str, runs: list[dict], args: argparse.Namespace) -> dict[str, t.Any]:
-    wall = statistics.median(r["wall_s"] for r in runs)
-    records = statistics.median(sum(r["records"].values()) for r in runs)
-    requests = statistics.median(r["requests"] for r in runs)
-    chain = max(r["chain"] for r in runs)
-    bound = lower_bound(int(requests), chain, args.latency_ms, args.rate_limit_per_min)
-    cpu = statistics.median(r["cpu_s"] for r in runs)
-    cpu_per_record = statistics.median(
-        1e6 * r["cpu_s"] / max(1, sum(r["records"].values())) for r in runs
-    )
-    return {
-        "tap": name,
-        "rounds": len(runs),
-        "median_wall_s": round(wall, 3),
-        "walls_s": [round(r["wall_s"], 3) for r in runs],
-        "records": int(records),
-        "records_by_stream": runs[-1]["records"],
-        "records_per_s": round(records / wall, 1) if wall else None,
-        "median_cpu_s": round(cpu, 3),
-        "cpus_s": [round(r["cpu_s"], 3) for r in runs],
-        "cpu_us_per_record": round(cpu_per_record, 1),
-        "requests": int(requests),
-        "responses_429": int(statistics.median(r["responses_429"] for r in runs)),
-        "pct_429": round(
-            100.0
-            * sum(r["responses_429"] for r in runs)
-            / max(1, sum(r["requests"] for r in runs)),
-            3,
-        ),
-        "max_in_flight": max(r["max_in_flight"] for r in runs),
-        "peak_rss_mb": round(max(r["peak_rss_mb"] for r in runs), 1),
-        "median_peak_rss_mb": round(statistics.median(r["peak_rss_mb"] for r in runs), 1),
-        "peak_tmpdir_mb": round(max(r["peak_tmpdir_mb"] for r in runs), 1),
-        "median_peak_tmpdir_mb": round(statistics.median(r["peak_tmpdir_mb"] for r in runs), 1),
-        "longest_chain": chain,
-        "longest_chain_endpoint": runs[-1]["chain_endpoint"],
-        "lower_bound_s": round(bound["bound_s"], 3),
-        "lower_bound_rate_s": round(bound["rate_s"], 3),
-        "lower_bound_chain_s": round(bound["chain_s"], 3),
-        "wall_over_bound": round(wall / bound["bound_s"], 2) if bound["bound_s"] else None,
-        "requests_by_endpoint": runs[-1]["requests_by_endpoint"],
-    }
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -563,52 +416,6 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print_table(report)
     return 0
-
-
-def print_table(report: dict) -> None:
-    s = report["settings"]
-    limit = f"{s['rate_limit_per_min']:g}/min" if s["rate_limit_per_min"] else "no limit"
-    print(
-        f"scale={s['scale']} latency={s['latency_ms']:g}ms limit={limit} "
-        f"streams={','.join(s['streams'])} concurrency={s['concurrency'] or 'default'} "
-        f"load={s['load_average']}"
-    )
-    header = (
-        f"{'tap':<7} {'rounds':>6} {'median s':>9} {'rec/s':>9} {'requests':>9} {'429s':>6} "
-        f"{'peak MB':>8} {'TMPDIR MB':>9} {'vs other':>9} {'bound s':>8} {'/bound':>7}"
-    )
-    print(header)
-    print("-" * len(header))
-    for r in report["taps"].values():
-        vs = f"{r['speedup_vs_other']:.2f}x" if "speedup_vs_other" in r else "-"
-        if "speedup_vs_before" in r:
-            vs = f"{r['speedup_vs_before']:.2f}x bef"
-        over = f"{r['wall_over_bound']:.2f}x" if r["wall_over_bound"] else "-"
-        print(
-            f"{r['tap']:<7} {r['rounds']:>6} {r['median_wall_s']:>9.2f} "
-            f"{r['records_per_s'] or 0:>9.1f} {r['requests']:>9} {r['responses_429']:>6} "
-            f"{r['peak_rss_mb']:>8.1f} {r['peak_tmpdir_mb']:>9.1f} {vs:>9} "
-            f"{r['lower_bound_s']:>8.2f} {over:>7}"
-        )
-    floor = report.get("floor")
-    if floor is not None:
-        print(
-            f"floor: {floor['stream']} search pages parsed and written as RECORD lines with "
-            f"stdlib json: {floor['us_per_record']} us/record ({floor['records']} records, "
-            f"{floor['pages']} pages, median of {floor['rounds']} rounds)"
-        )
-    for r in report["taps"].values():
-        over = r.get("cpu_per_record_over_floor")
-        print(
-            f"{r['tap']}: CPU {r['median_cpu_s']:.2f}s, {r['cpu_us_per_record']} us/record"
-            + (f", {over:.2f}x the floor" if over is not None else "")
-        )
-    print(
-        "peak MB = peak RSS, TMPDIR MB = peak disk use in TMPDIR (MiB); "
-        "vs other = the other tap's median wall time / this tap's (>1 = faster; 'bef' = "
-        "against --before-tap); "
-        "bound = max(requests / allowed rate, longest page chain x latency)"
-    )
 
 
 if __name__ == "__main__":

@@ -112,3 +112,31 @@ def test_no_module_but_the_seams_touches_a_private_sdk_member() -> None:
         for use in private_sdk_uses(path.read_text(encoding="utf-8"), ours)
     ]
     assert offenders == [], offenders
+
+
+def _deselect(catalog: dict, stream: str, field: str) -> dict:
+    for entry in catalog["streams"]:
+        if entry["tap_stream_id"] == stream:
+            for item in entry["metadata"]:
+                if item["breadcrumb"] == ["properties", field]:
+                    item["metadata"]["selected"] = False
+    return catalog
+
+
+def test_record_messages_skip_the_sdk_passes_only_when_they_change_nothing(fake_intercom):
+    from tests.in_process import discovered_catalog, sync_in_process, tap_for
+    from tests.singer_run import select_streams
+
+    catalog = select_streams(discovered_catalog(fake_intercom), {"tags"})
+    everything = sync_in_process(fake_intercom, {"tags"}, catalog=catalog)
+    assert all("name" in record for record in everything.records("tags"))
+    assert tap_for(fake_intercom, catalog=catalog).streams["tags"]._plain_record_messages
+
+    without_name = _deselect(catalog, "tags", "name")
+    pruned = sync_in_process(fake_intercom, {"tags"}, catalog=without_name)
+    assert pruned.records("tags"), "the stream still syncs"
+    assert not any("name" in record for record in pruned.records("tags"))
+    assert [{k: v for k, v in r.items() if k != "name"} for r in everything.records("tags")] == (
+        pruned.records("tags")
+    )
+    assert not tap_for(fake_intercom, catalog=without_name).streams["tags"]._plain_record_messages

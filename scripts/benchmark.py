@@ -4,7 +4,9 @@ One run starts the fake (given scale, latency and rate limit), discovers a catal
 tap, selects the requested streams and then runs the taps alternately for several rounds.
 Per tap it prints the median wall time, records/s, requests, 429s, peak RSS of the process
 tree, peak disk use in TMPDIR (each run gets a fresh, empty one), the ratio to the other tap
-and the wall time against the physical lower bound::
+and the wall time against the physical lower bound, and the tap's CPU time per record against the
+standard-library floor (`benchmark_floor`: the same search pages parsed and written as Singer
+RECORD lines with `json`, measured in the same run)::
 
     lower bound = max(requests / allowed rate,
                       longest chain of dependent page requests of one endpoint * latency)
@@ -17,28 +19,33 @@ and can run in parallel, so they only count towards the rate term.
     .venv/bin/python scripts/benchmark.py --scale medium --latency-ms 100 \\
         --rate-limit-per-min 10000 --streams all --rounds 3
 
-`--streams all` means Stitch's eleven streams (the set both taps have). Stitch's tap sleeps on
-backoff after a 429; that is its real behaviour and is measured as such.
+    .venv/bin/python scripts/benchmark.py --scale contacts-heavy --latency-ms 0 \\
+        --rate-limit-per-min 0 --streams contacts --taps ours --rounds 3
+
+`--scale contacts-heavy` is a workspace of 200,000 contacts and 2,000 conversations and
+companies (`medium` is the conversation-heavy one). `--streams all` means Stitch's eleven
+streams (the set both taps have). Stitch's tap sleeps on backoff after a 429; that is its real
+behaviour and is measured as such.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
+import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import typing as t
 import urllib.request
 from pathlib import Path
 
-import psutil
+from benchmark_floor import SEARCH_STREAMS, measure_floor
+from benchmark_probes import PeakPoller, count_records
+from benchmark_report import longest_chain, print_table, summarize
 
 from tap_intercom.streams import STITCH_STREAM_NAMES
 
@@ -54,9 +61,7 @@ START_DATE = "2000-01-01T00:00:00Z"
 STITCH_STREAMS = STITCH_STREAM_NAMES
 TAPS = ("ours", "stitch")
 WINDOW_SECONDS = 10
-#: How often the poller samples RSS, and TMPDIR (a directory walk plus the open files).
-RSS_POLL_SECONDS = 0.05
-TMPDIR_POLL_SECONDS = 0.2
+SCALES = ("small", "medium", "contacts-heavy", "large")  # fake_intercom.data.SCALES
 
 
 # --------------------------------------------------------------------------- the fake
@@ -189,11 +194,15 @@ class TapSetup:
         self.catalog.write_text(json.dumps(catalog))
 
     def run(self, timeout: float) -> dict[str, t.Any]:
-        """One timed sync with a fresh, empty TMPDIR; returns wall time, records and the
-        peak RSS and TMPDIR use of the process tree."""
+        """One timed sync with a fresh, empty TMPDIR; returns wall time, CPU time (user +
+        system of the tap and every process it waited for), records and the peak RSS and
+        TMPDIR use of the process tree."""
         tmpdir = Path(tempfile.mkdtemp(prefix=f"{self.name}-tmp-", dir=self.stdout.parent))
         try:
             with self.stdout.open("wb") as out, self.stderr.open("wb") as err:
+                # Only the tap is reaped while it runs (the fake lives on), so the children's
+                # usage grows by the tap's alone.
+                usage_before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 started = time.perf_counter()
                 proc = subprocess.Popen(
                     [*self.cmd, "--config", str(self.config), "--catalog", str(self.catalog)],
@@ -210,6 +219,7 @@ class TapSetup:
                     proc.wait()
                     returncode = -9
                 wall = time.perf_counter() - started
+                usage = resource.getrusage(resource.RUSAGE_CHILDREN)
                 peak.stop()
         finally:
             shutil.rmtree(tmpdir, ignore_errors=True)
@@ -217,113 +227,17 @@ class TapSetup:
             tail = self.stderr.read_text(errors="replace")[-2000:]
             msg = f"{self.name} exited {returncode} after {wall:.1f}s:\n{tail}"
             raise RuntimeError(msg)
+        cpu = (usage.ru_utime - usage_before.ru_utime) + (usage.ru_stime - usage_before.ru_stime)
         return {
             "wall_s": wall,
+            "cpu_s": cpu,
             "records": count_records(self.stdout),
             "peak_rss_mb": peak.rss_mb,
             "peak_tmpdir_mb": peak.tmpdir_mb,
         }
 
 
-class PeakPoller(threading.Thread):
-    """Peak resident memory of a process and all its descendants (polled every 50 ms) and
-    peak bytes in their TMPDIR (every 0.2 s; see `tmpdir_bytes`)."""
-
-    def __init__(self, pid: int, tmpdir: Path) -> None:
-        super().__init__(daemon=True)
-        self.pid = pid
-        self.tmpdir = tmpdir
-        self.peak_rss = 0
-        self.peak_tmpdir = 0
-        self._done = threading.Event()
-
-    def run(self) -> None:
-        try:
-            root = psutil.Process(self.pid)
-        except psutil.Error:
-            return
-        next_tmpdir_sample = 0.0
-        while not self._done.is_set():
-            total = 0
-            try:
-                procs = [root, *root.children(recursive=True)]
-            except psutil.Error:
-                break
-            for proc in procs:
-                with contextlib.suppress(psutil.Error):
-                    total += proc.memory_info().rss
-            self.peak_rss = max(self.peak_rss, total)
-            if time.monotonic() >= next_tmpdir_sample:
-                used = tmpdir_bytes(self.tmpdir, [proc.pid for proc in procs])
-                self.peak_tmpdir = max(self.peak_tmpdir, used)
-                next_tmpdir_sample = time.monotonic() + TMPDIR_POLL_SECONDS
-            self._done.wait(RSS_POLL_SECONDS)
-
-    def stop(self) -> None:
-        self._done.set()
-        self.join()
-
-    @property
-    def rss_mb(self) -> float:
-        return self.peak_rss / 2**20
-
-    @property
-    def tmpdir_mb(self) -> float:
-        return self.peak_tmpdir / 2**20
-
-
-def tmpdir_bytes(directory: Path, pids: t.Iterable[int]) -> int:
-    """Bytes in the files under `directory`, plus the unlinked ones there that `pids` still
-    hold open: the tap's spools are anonymous temporary files, which no directory listing
-    shows (Linux: read through /proc/<pid>/fd; elsewhere only the listing counts)."""
-    total = 0
-    for path in directory.rglob("*"):
-        with contextlib.suppress(OSError):
-            if path.is_file():
-                total += path.stat().st_size
-    prefix = f"{os.path.realpath(directory)}/"
-    for pid in pids:
-        try:
-            fds = list(Path(f"/proc/{pid}/fd").iterdir())
-        except OSError:
-            continue
-        for fd in fds:
-            with contextlib.suppress(OSError):
-                target = str(fd.readlink())
-                if target.startswith(prefix) and target.endswith(" (deleted)"):
-                    total += fd.stat().st_size  # the open file itself, though unlinked
-    return total
-
-
-def count_records(path: Path) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    with path.open("rb") as fh:
-        for line in fh:
-            if b'"RECORD"' not in line[:40]:
-                continue
-            stream = json.loads(line)["stream"]
-            counts[stream] = counts.get(stream, 0) + 1
-    return counts
-
-
 # --------------------------------------------------------------------------- bounds
-
-
-def longest_chain(requests_by_endpoint: dict[str, int]) -> tuple[int, str | None]:
-    """Most requests on one endpoint without a path parameter: pages that follow each other."""
-    chains = {ep: n for ep, n in requests_by_endpoint.items() if "{" not in ep}
-    if not chains:
-        return 0, None
-    endpoint = max(chains, key=lambda ep: chains[ep])
-    return chains[endpoint], endpoint
-
-
-def lower_bound(
-    requests: int, chain: int, latency_ms: float, rate_per_min: float | None
-) -> dict[str, float]:
-    by_rate = requests / (rate_per_min / 60.0) if rate_per_min else 0.0
-    by_chain = chain * latency_ms / 1000.0
-    return {"rate_s": by_rate, "chain_s": by_chain, "bound_s": max(by_rate, by_chain)}
 
 
 def wait_for_window_start(rate_limited: bool) -> None:
@@ -335,46 +249,9 @@ def wait_for_window_start(rate_limited: bool) -> None:
 # --------------------------------------------------------------------------- main
 
 
-def summarize(name: str, runs: list[dict], args: argparse.Namespace) -> dict[str, t.Any]:
-    wall = statistics.median(r["wall_s"] for r in runs)
-    records = statistics.median(sum(r["records"].values()) for r in runs)
-    requests = statistics.median(r["requests"] for r in runs)
-    chain = max(r["chain"] for r in runs)
-    bound = lower_bound(int(requests), chain, args.latency_ms, args.rate_limit_per_min)
-    return {
-        "tap": name,
-        "rounds": len(runs),
-        "median_wall_s": round(wall, 3),
-        "walls_s": [round(r["wall_s"], 3) for r in runs],
-        "records": int(records),
-        "records_by_stream": runs[-1]["records"],
-        "records_per_s": round(records / wall, 1) if wall else None,
-        "requests": int(requests),
-        "responses_429": int(statistics.median(r["responses_429"] for r in runs)),
-        "pct_429": round(
-            100.0
-            * sum(r["responses_429"] for r in runs)
-            / max(1, sum(r["requests"] for r in runs)),
-            3,
-        ),
-        "max_in_flight": max(r["max_in_flight"] for r in runs),
-        "peak_rss_mb": round(max(r["peak_rss_mb"] for r in runs), 1),
-        "median_peak_rss_mb": round(statistics.median(r["peak_rss_mb"] for r in runs), 1),
-        "peak_tmpdir_mb": round(max(r["peak_tmpdir_mb"] for r in runs), 1),
-        "median_peak_tmpdir_mb": round(statistics.median(r["peak_tmpdir_mb"] for r in runs), 1),
-        "longest_chain": chain,
-        "longest_chain_endpoint": runs[-1]["chain_endpoint"],
-        "lower_bound_s": round(bound["bound_s"], 3),
-        "lower_bound_rate_s": round(bound["rate_s"], 3),
-        "lower_bound_chain_s": round(bound["chain_s"], 3),
-        "wall_over_bound": round(wall / bound["bound_s"], 2) if bound["bound_s"] else None,
-        "requests_by_endpoint": runs[-1]["requests_by_endpoint"],
-    }
-
-
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument("--scale", default="small", choices=("small", "medium", "large"))
+    p.add_argument("--scale", default="small", choices=SCALES)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--latency-ms", type=float, default=100.0)
     p.add_argument(
@@ -398,6 +275,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--streams", default="all", help="'all' (Stitch's eleven) or a comma list")
     p.add_argument("--concurrency", type=int, default=None, help="our tap's `concurrency`")
     p.add_argument("--timeout", type=float, default=3600.0, help="seconds per run")
+    p.add_argument(
+        "--floor-rounds",
+        type=int,
+        default=3,
+        help="rounds of the standard-library floor (0 = none); measured on the first search "
+        "stream selected (contacts, conversations, tickets)",
+    )
+    p.add_argument(
+        "--floor-pages", type=int, default=None, help="measure the floor on the first N pages"
+    )
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.add_argument("--keep", action="store_true", help="keep the work directory (outputs, logs)")
     args = p.parse_args(argv)
@@ -431,6 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="tap-intercom-bench-"))
     fake = Fake(args.scale, args.seed, args.latency_ms, per_10s)
     results: dict[str, list[dict]] = {name: [] for name in taps}
+    floor = None
     try:
         setups = {
             name: TapSetup(
@@ -461,14 +349,28 @@ def main(argv: list[str] | None = None) -> int:
                     requests_by_endpoint=by_endpoint,
                 )
                 results[name].append(run)
+                per_record = 1e6 * run["cpu_s"] / max(1, sum(run["records"].values()))
                 print(
                     f"round {round_no + 1} {name}: {run['wall_s']:.2f}s "
                     f"{sum(run['records'].values())} records {run['requests']} requests "
+                    f"CPU {run['cpu_s']:.2f}s ({per_record:.0f} us/record) "
                     f"{run['responses_429']} x429 peak RSS {run['peak_rss_mb']:.0f} MB "
                     f"peak TMPDIR {run['peak_tmpdir_mb']:.1f} MB",
                     file=sys.stderr,
                     flush=True,
                 )
+        floor_stream = next((s for s in streams if s in SEARCH_STREAMS), None)
+        if args.floor_rounds > 0 and floor_stream is not None:
+            wait_for_window_start(per_10s is not None)
+            floor = measure_floor(
+                fake.url, TOKEN, floor_stream, args.floor_rounds, args.floor_pages
+            )
+            print(
+                f"floor ({floor_stream}, stdlib json): {floor['cpu_s']:.2f}s CPU for "
+                f"{floor['records']} records ({floor['us_per_record']} us/record)",
+                file=sys.stderr,
+                flush=True,
+            )
     finally:
         fake.stop()
         if not args.keep:
@@ -488,7 +390,13 @@ def main(argv: list[str] | None = None) -> int:
         stitch["speedup_vs_other"] = round(ours["median_wall_s"] / stitch["median_wall_s"], 2)
         ours["records_per_s_vs_other"] = round(ours["records_per_s"] / stitch["records_per_s"], 2)
         stitch["records_per_s_vs_other"] = round(stitch["records_per_s"] / ours["records_per_s"], 2)
+    if floor is not None and floor["us_per_record"]:
+        for tap_summary in summary.values():
+            tap_summary["cpu_per_record_over_floor"] = round(
+                tap_summary["cpu_us_per_record"] / floor["us_per_record"], 2
+            )
     report = {
+        "floor": floor,
         "settings": {
             "scale": args.scale,
             "seed": args.seed,
@@ -508,39 +416,6 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print_table(report)
     return 0
-
-
-def print_table(report: dict) -> None:
-    s = report["settings"]
-    limit = f"{s['rate_limit_per_min']:g}/min" if s["rate_limit_per_min"] else "no limit"
-    print(
-        f"scale={s['scale']} latency={s['latency_ms']:g}ms limit={limit} "
-        f"streams={','.join(s['streams'])} concurrency={s['concurrency'] or 'default'} "
-        f"load={s['load_average']}"
-    )
-    header = (
-        f"{'tap':<7} {'rounds':>6} {'median s':>9} {'rec/s':>9} {'requests':>9} {'429s':>6} "
-        f"{'peak MB':>8} {'TMPDIR MB':>9} {'vs other':>9} {'bound s':>8} {'/bound':>7}"
-    )
-    print(header)
-    print("-" * len(header))
-    for r in report["taps"].values():
-        vs = f"{r['speedup_vs_other']:.2f}x" if "speedup_vs_other" in r else "-"
-        if "speedup_vs_before" in r:
-            vs = f"{r['speedup_vs_before']:.2f}x bef"
-        over = f"{r['wall_over_bound']:.2f}x" if r["wall_over_bound"] else "-"
-        print(
-            f"{r['tap']:<7} {r['rounds']:>6} {r['median_wall_s']:>9.2f} "
-            f"{r['records_per_s'] or 0:>9.1f} {r['requests']:>9} {r['responses_429']:>6} "
-            f"{r['peak_rss_mb']:>8.1f} {r['peak_tmpdir_mb']:>9.1f} {vs:>9} "
-            f"{r['lower_bound_s']:>8.2f} {over:>7}"
-        )
-    print(
-        "peak MB = peak RSS, TMPDIR MB = peak disk use in TMPDIR (MiB); "
-        "vs other = the other tap's median wall time / this tap's (>1 = faster; 'bef' = "
-        "against --before-tap); "
-        "bound = max(requests / allowed rate, longest page chain x latency)"
-    )
 
 
 if __name__ == "__main__":

@@ -69,7 +69,9 @@ def main() -> int:
     )
     parser.add_argument("--before-tap", type=Path, required=True)
     parser.add_argument("--after-tap", type=Path, default=OUR_TAP)
-    parser.add_argument("--scale", default="small", choices=("small", "medium", "large"))
+    parser.add_argument(
+        "--scale", default="small", choices=("small", "medium", "contacts-heavy", "large")
+    )
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     fake = subprocess.Popen(

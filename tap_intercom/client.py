@@ -12,7 +12,6 @@ from functools import cached_property
 
 from singer_sdk.authenticators import BearerTokenAuthenticator
 from singer_sdk.helpers.conform import TypeConformanceLevel
-from singer_sdk.helpers.jsonpath import extract_jsonpath
 
 from tap_intercom import __version__, bounds
 from tap_intercom.config_schema import DEFAULT_API_VERSION
@@ -21,7 +20,7 @@ from tap_intercom.details import DetailPrefetcher
 from tap_intercom.errors import IntercomForbiddenError
 from tap_intercom.links import on_base
 from tap_intercom.pagination import PageLinkPaginator
-from tap_intercom.responses import check_response, error_message, response_json
+from tap_intercom.responses import check_response, error_message, records_at, response_json
 from tap_intercom.retry import wait_generator, without_dns_retries
 from tap_intercom.schemas import discovered_schema
 from tap_intercom.sdk_seams import StreamSeams
@@ -126,7 +125,7 @@ class IntercomStream(StreamSeams):
         body = response_json(response)
         if isinstance(body, dict):
             self.progress.set_total(body.get("total_count"))
-        yield from extract_jsonpath(self.records_jsonpath, input=body)
+        yield from records_at(body, self.records_jsonpath)
 
     @cached_property
     def progress(self) -> StreamProgress:

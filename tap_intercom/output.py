@@ -8,6 +8,12 @@ to stdout. On the way:
   and only when it changed;
 - SCHEMA is written once per stream and schema (the SDK writes a child's for every parent);
 - every RECORD is counted for the progress lines.
+
+Every message is serialised by `json_codec.dumps_line` and written to stdout's binary layer.
+A RECORD is not flushed on its own (the SDK's writer flushes after every message: a write
+system call per record); any other message -- STATE above all -- flushes what came before it,
+so a STATE on stdout is always preceded by every record it covers, and a run killed
+between two STATEs loses only records that the next run reads again.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import typing as t
 from singer_sdk.io_base import SingerWriter
 from singer_sdk.singerlib import RecordMessage, SchemaMessage, StateMessage
 
+from tap_intercom.json_codec import dumps_line
 from tap_intercom.spool import current_spool
 from tap_intercom.stitch import to_external_state
 
@@ -60,13 +67,24 @@ class IntercomMessageWriter(SingerWriter):
         if isinstance(message, StateMessage):
             self.write_state(message.value)
             return
-        super().write_message(message)
+        write_stdout_bytes(self.message_line(message), flush=not isinstance(message, RecordMessage))
+
+    def serialize_message(self, message: Message) -> str:
+        """The message as JSON text (without the newline), for a spool."""
+        return self.message_line(message)[:-1].decode()
+
+    @staticmethod
+    def message_line(message: Message) -> bytes:
+        """The message's line, newline included (`json_codec.dumps_line`)."""
+        if isinstance(message, RecordMessage):
+            return dumps_line(record_message_dict(message))
+        return dumps_line(message.to_dict())
 
     def write_state(self, state: Mapping[str, t.Any]) -> None:
         """Write `state` (the SDK's shape) as a Stitch-compatible STATE, unless unchanged."""
         external = to_external_state(state, self._replication_keys)
         if external != self._last_state:
-            super().write_message(StateMessage(value=external))
+            write_stdout_bytes(self.message_line(StateMessage(value=external)), flush=True)
             self._last_state = copy.deepcopy(external)
 
 
@@ -82,6 +100,34 @@ def _same_schema(previous: SchemaMessage | None, message: SchemaMessage) -> bool
     )
 
 
+def record_message_dict(message: RecordMessage) -> dict[str, t.Any]:
+    """`RecordMessage.to_dict()`, with `time_extracted` in the SDK's text form
+    (`isoformat`, as its `serialize_json` writes it; msgspec would write `Z` for UTC)."""
+    out: dict[str, t.Any] = {"type": "RECORD", "stream": message.stream, "record": message.record}
+    if message.version is not None:
+        out["version"] = message.version
+    if message.time_extracted is not None:
+        out["time_extracted"] = message.time_extracted.isoformat(sep="T")
+    return out
+
+
+def write_stdout_bytes(data: bytes, *, flush: bool) -> None:
+    """Write all of `data` to stdout's binary layer, after anything written as text; flush
+    it to the file too if `flush` (see the module docstring)."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # e.g. a StringIO in tests
+        sys.stdout.write(data.decode())
+        if flush:
+            sys.stdout.flush()
+        return
+    view = memoryview(data)
+    while view:  # a raw (PYTHONUNBUFFERED) stream may write only a part
+        written = buffer.write(view)
+        view = view[written or 0 :]
+    if flush:
+        buffer.flush()
+
+
 def write_stdout(text: str) -> None:
     """Write all of `text` to stdout. Unbuffered (PYTHONUNBUFFERED) text writes to a pipe can
     end early when a signal arrives mid-write; the binary layer's count is checked here."""
@@ -91,7 +137,7 @@ def write_stdout(text: str) -> None:
         sys.stdout.flush()
         return
     sys.stdout.flush()
-    view = memoryview(text.encode(sys.stdout.encoding or "utf-8", sys.stdout.errors or "strict"))
+    view = memoryview(text.encode("utf-8"))  # Singer streams are UTF-8 (`json_codec`)
     while view:
         written = buffer.write(view)
         view = view[written or 0 :]

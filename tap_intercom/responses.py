@@ -8,14 +8,15 @@ contact PII and the Authorization header must never reach a log.
 
 from __future__ import annotations
 
-import json
+import re
 import typing as t
-from decimal import Decimal
 from http import HTTPStatus
 from urllib.parse import urlparse
 
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+from singer_sdk.helpers.jsonpath import extract_jsonpath
 
+from tap_intercom import json_codec
 from tap_intercom.errors import (
     IntercomAuthError,
     IntercomForbiddenError,
@@ -26,20 +27,23 @@ from tap_intercom.errors import (
 from tap_intercom.sdk_seams import forget_raw_body
 
 if t.TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import requests
 
 _JSON_ATTR = "_tap_intercom_json"
 
 
 def parse_json_body(response: requests.Response) -> t.Any:
-    """Parse (once) and cache the JSON body; floats become Decimal to keep precision.
+    """Parse (once) and cache the JSON body; floats become Decimal to keep precision
+    (`json_codec.loads`).
 
     Raises ValueError (json.JSONDecodeError) for a body that is not JSON.
     """
     cached = getattr(response, _JSON_ATTR, None)
     if cached is not None:
         return cached
-    body = json.loads(response.content or b"null", parse_float=Decimal)
+    body = json_codec.loads(response.content or b"null")
     setattr(response, _JSON_ATTR, body)
     forget_raw_body(response)
     return body
@@ -51,6 +55,21 @@ def response_json(response: requests.Response) -> t.Any:
         return parse_json_body(response)
     except ValueError:
         return {}
+
+
+#: `$.<key>[*]`: the records are the items of one top-level list (every stream's path).
+_TOP_LEVEL_LIST = re.compile(r"\$\.(\w+)\[\*\]")
+
+
+def records_at(body: t.Any, records_jsonpath: str) -> Iterable[t.Any]:
+    """The items `records_jsonpath` selects in a parsed body, as `extract_jsonpath` yields
+    them; a top-level list is read directly (jsonpath-ng builds objects for every match)."""
+    match = _TOP_LEVEL_LIST.fullmatch(records_jsonpath)
+    if match is not None and isinstance(body, dict):
+        items = body.get(match.group(1))
+        if isinstance(items, list):
+            return items
+    return extract_jsonpath(records_jsonpath, input=body)
 
 
 def intercom_error(response: requests.Response) -> tuple[str, str, str | None]:

@@ -25,14 +25,12 @@ import time
 import typing as t
 from functools import cached_property
 
-from singer_sdk.helpers.jsonpath import extract_jsonpath
-
 from tap_intercom import bounds, search_slices
 from tap_intercom.api_versions import SEARCH_SORT_ORDER
 from tap_intercom.client import PAGE_SIZE, IntercomStream
 from tap_intercom.dates import epoch_to_datetime
 from tap_intercom.pagination import CursorPaginator
-from tap_intercom.responses import response_json
+from tap_intercom.responses import records_at, response_json
 from tap_intercom.sliced_search import SlicedSearch
 
 if t.TYPE_CHECKING:
@@ -332,7 +330,7 @@ class SearchStream(IntercomStream):
 
     def page_records(self, response: requests.Response) -> Iterable[dict]:
         """A page's raw records, without side effects (safe on the producer thread)."""
-        for record in extract_jsonpath(self.records_jsonpath, input=response_json(response)):
+        for record in records_at(response_json(response), self.records_jsonpath):
             if isinstance(record, dict):
                 yield record
 

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import importlib
+import io
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from fake_intercom.data import SCALES
+
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def scripts_on_path(monkeypatch):
+    """Import the benchmark's modules as `scripts/benchmark.py` does when run."""
+    monkeypatch.syspath_prepend(str(ROOT / "scripts"))
+    return importlib.import_module
 
 
 def test_benchmark_script_reports_our_tap_on_small_contacts():
@@ -54,3 +67,39 @@ def test_benchmark_script_reports_our_tap_on_small_contacts():
     assert ours["lower_bound_chain_s"] == ours["longest_chain"] * 0.1  # 100 ms default latency
     assert ours["wall_over_bound"] >= 1.0  # nothing beats the physical bound
     assert "speedup_vs_other" not in ours
+    # CPU per record, and the standard-library floor on the same search pages
+    assert 0 < ours["median_cpu_s"] == ours["cpus_s"][0]
+    assert ours["cpu_us_per_record"] == pytest.approx(1e6 * ours["median_cpu_s"] / 300, rel=0.01)
+    floor = report["floor"]
+    assert floor["stream"] == "contacts"
+    assert floor["records"] == 300
+    assert floor["pages"] == 2  # 150 per page
+    assert floor["rounds"] == 3
+    assert len(floor["cpu_s_rounds"]) == 3
+    assert floor["us_per_record"] > 0
+    assert ours["cpu_per_record_over_floor"] == pytest.approx(
+        ours["cpu_us_per_record"] / floor["us_per_record"], rel=0.01
+    )
+
+
+def test_contacts_heavy_scale_is_the_issues_workspace(scripts_on_path):
+    benchmark = scripts_on_path("benchmark")
+    assert set(benchmark.SCALES) == set(SCALES)
+    assert benchmark.parse_args(["--scale", "contacts-heavy"]).scale == "contacts-heavy"
+    heavy = SCALES["contacts-heavy"]
+    assert (heavy["contacts"], heavy["conversations"], heavy["companies"]) == (
+        200_000,
+        2_000,
+        2_000,
+    )
+
+
+def test_floor_writes_each_record_of_a_page_as_a_record_line(scripts_on_path):
+    floor = scripts_on_path("benchmark_floor")
+    page = {"type": "list", "data": [{"id": "1", "name": "é"}, {"id": "2", "x": 1.5}]}
+    sink = io.StringIO()
+    assert floor.parse_and_write(json.dumps(page).encode(), "contacts", sink) == 2
+    lines = [json.loads(line) for line in sink.getvalue().splitlines()]
+    assert [m["record"] for m in lines] == page["data"]
+    assert {(m["type"], m["stream"]) for m in lines} == {("RECORD", "contacts")}
+    assert all(m["time_extracted"].endswith("+00:00") for m in lines)

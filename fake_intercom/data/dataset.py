@@ -40,6 +40,15 @@ SCALES: dict[str, dict[str, int]] = {
         "tickets": 1_000,
         "activity_logs": 2_000,
     },
+    # Many contacts, few conversations: the shape of many real workspaces (the contacts
+    # search is then the run's one long chain of pages).
+    "contacts-heavy": {
+        "contacts": 200_000,
+        "companies": 2_000,
+        "conversations": 2_000,
+        "tickets": 500,
+        "activity_logs": 2_000,
+    },
     "large": {
         "contacts": 200_000,
         "companies": 20_000,

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 import requests
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+from singer_sdk.helpers.jsonpath import extract_jsonpath
 
 from tap_intercom.errors import (
     IntercomAuthError,
@@ -16,7 +17,7 @@ from tap_intercom.errors import (
     IntercomVersionError,
     ScrollExistsError,
 )
-from tap_intercom.responses import check_response, response_json
+from tap_intercom.responses import check_response, records_at, response_json
 
 TOKEN = "tok_SECRET_in_header"
 PII = "jane.doe@example.test"
@@ -139,3 +140,20 @@ def test_a_json_200_passes_and_keeps_decimal_precision():
     resp = response(200, raw=b'{"data": [{"monthly_spend": 155.10}]}')
     check_response(resp, "2.14", "2.14")
     assert response_json(resp) == {"data": [{"monthly_spend": Decimal("155.10")}]}
+
+
+@pytest.mark.parametrize(
+    ("body", "path"),
+    [
+        ({"type": "list", "data": [{"id": 1}, {"id": 2}]}, "$.data[*]"),
+        ({"conversations": [{"id": "1"}], "pages": {}}, "$.conversations[*]"),
+        ({"data": []}, "$.data[*]"),
+        ({"other": [1]}, "$.data[*]"),  # no such list: nothing
+        ({"data": None}, "$.data[*]"),
+        ({"data": {"a": {"id": 1}}}, "$.data[*]"),  # not a list: jsonpath's own answer
+        ([{"id": 1}], "$.data[*]"),
+        ({"data": {"items": [{"id": 1}]}}, "$.data.items[*]"),  # not a top-level list
+    ],
+)
+def test_records_at_selects_what_the_sdks_jsonpath_selects(body, path):
+    assert list(records_at(body, path)) == list(extract_jsonpath(path, input=body))

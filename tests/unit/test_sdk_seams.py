@@ -9,7 +9,7 @@ import inspect
 from pathlib import Path
 
 import requests
-from singer_sdk import Tap
+from singer_sdk import RESTStream, Tap
 
 import tap_intercom
 from tap_intercom import sdk_seams
@@ -19,6 +19,9 @@ PACKAGE = Path(tap_intercom.__file__).parent
 #: sha256 of the source of the SDK's `Tap.sync_all`, which `TapSeams.sync_all` mirrors. When an
 #: SDK upgrade changes it, compare the new body with `TapSeams.sync_all`, then update this.
 SYNC_ALL_SHA256 = "e4412393757b4cdc422ba4982705b0a06dfaf80ce249160aa9ab2a81cd7c00b5"
+#: The same for `Stream._generate_record_messages`, whose passes
+#: `StreamSeams._generate_record_messages` skips when they are no-ops.
+RECORD_MESSAGES_SHA256 = "9b5f9fbcdedb7a1aec5673a44f51fd9bd88840f19f0fb29cba9953b9d9095bfe"
 
 
 def test_every_sdk_method_the_seams_use_exists() -> None:
@@ -32,6 +35,14 @@ def test_the_sdk_sync_all_body_is_the_one_the_seam_mirrors() -> None:
     source = inspect.getsource(Tap.sync_all)
     assert hashlib.sha256(source.encode()).hexdigest() == SYNC_ALL_SHA256, (
         "singer-sdk changed Tap.sync_all: update TapSeams.sync_all to match it"
+    )
+
+
+def test_the_sdk_record_message_passes_are_the_ones_the_seam_skips() -> None:
+    source = inspect.getsource(RESTStream._generate_record_messages)
+    assert hashlib.sha256(source.encode()).hexdigest() == RECORD_MESSAGES_SHA256, (
+        "singer-sdk changed Stream._generate_record_messages: check which of its passes "
+        "StreamSeams._plain_record_messages still proves to be no-ops, then update this"
     )
 
 
@@ -101,3 +112,31 @@ def test_no_module_but_the_seams_touches_a_private_sdk_member() -> None:
         for use in private_sdk_uses(path.read_text(encoding="utf-8"), ours)
     ]
     assert offenders == [], offenders
+
+
+def _deselect(catalog: dict, stream: str, field: str) -> dict:
+    for entry in catalog["streams"]:
+        if entry["tap_stream_id"] == stream:
+            for item in entry["metadata"]:
+                if item["breadcrumb"] == ["properties", field]:
+                    item["metadata"]["selected"] = False
+    return catalog
+
+
+def test_record_messages_skip_the_sdk_passes_only_when_they_change_nothing(fake_intercom):
+    from tests.in_process import discovered_catalog, sync_in_process, tap_for
+    from tests.singer_run import select_streams
+
+    catalog = select_streams(discovered_catalog(fake_intercom), {"tags"})
+    everything = sync_in_process(fake_intercom, {"tags"}, catalog=catalog)
+    assert all("name" in record for record in everything.records("tags"))
+    assert tap_for(fake_intercom, catalog=catalog).streams["tags"]._plain_record_messages
+
+    without_name = _deselect(catalog, "tags", "name")
+    pruned = sync_in_process(fake_intercom, {"tags"}, catalog=without_name)
+    assert pruned.records("tags"), "the stream still syncs"
+    assert not any("name" in record for record in pruned.records("tags"))
+    assert [{k: v for k, v in r.items() if k != "name"} for r in everything.records("tags")] == (
+        pruned.records("tags")
+    )
+    assert not tap_for(fake_intercom, catalog=without_name).streams["tags"]._plain_record_messages

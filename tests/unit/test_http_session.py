@@ -1,0 +1,126 @@
+"""The run's session resolves the proxy environment once, with `requests`' own rules."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from tap_intercom.http_session import environment_proxies, governed_session
+from tap_intercom.rate_limit import RateLimitGovernor
+from tap_intercom.run_stats import RunStats
+
+PROXY_VARIABLES = (
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+    "no_proxy",
+)
+
+
+@pytest.fixture
+def clean_proxy_env(monkeypatch):
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def session_for(base_url: str):
+    return governed_session(RateLimitGovernor(None), RunStats(), 2, base_url)
+
+
+def test_https_proxy_is_used_for_an_https_base(clean_proxy_env):
+    clean_proxy_env.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    assert environment_proxies("https://api.intercom.io") == {"https": "http://proxy.example:3128"}
+
+
+def test_http_base_takes_http_proxy_not_https_proxy(clean_proxy_env):
+    clean_proxy_env.setenv("HTTPS_PROXY", "http://secure.example:3128")
+    clean_proxy_env.setenv("HTTP_PROXY", "http://plain.example:3128")
+    assert environment_proxies("http://intercom.test") == {"http": "http://plain.example:3128"}
+
+
+def test_all_proxy_applies_when_no_scheme_proxy_is_set(clean_proxy_env):
+    clean_proxy_env.setenv("ALL_PROXY", "http://any.example:3128")
+    assert environment_proxies("https://api.intercom.io") == {"https": "http://any.example:3128"}
+
+
+@pytest.mark.parametrize("no_proxy", ["api.intercom.io", ".intercom.io", "*", "other,intercom.io"])
+def test_no_proxy_naming_the_base_host_means_no_proxy(clean_proxy_env, no_proxy):
+    clean_proxy_env.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    clean_proxy_env.setenv("NO_PROXY", no_proxy)
+    assert environment_proxies("https://api.intercom.io") == {}
+
+
+def test_no_proxy_for_other_hosts_keeps_the_proxy(clean_proxy_env):
+    clean_proxy_env.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    clean_proxy_env.setenv("NO_PROXY", "localhost,127.0.0.1")
+    assert environment_proxies("https://api.eu.intercom.io") == {
+        "https": "http://proxy.example:3128"
+    }
+
+
+def test_no_environment_means_no_proxy(clean_proxy_env):
+    assert environment_proxies("https://api.intercom.io") == {}
+
+
+def test_session_resolves_once_and_stops_reading_the_environment(clean_proxy_env):
+    clean_proxy_env.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    session = session_for("https://api.intercom.io")
+    assert session.trust_env is False
+    assert session.proxies == {"https": "http://proxy.example:3128"}
+
+
+class _RecordingProxy:
+    """A loopback HTTP proxy that answers every request itself and records its target."""
+
+    def __init__(self) -> None:
+        self.targets: list[str] = []
+        targets = self.targets
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format, *args):
+                return
+
+            def do_GET(self):
+                targets.append(self.path)  # the absolute URL, as a client sends to a proxy
+                body = json.dumps({"type": "list", "data": []}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+def test_requests_go_through_the_proxy_resolved_at_session_creation(clean_proxy_env):
+    """The proxy named when the run starts carries every request, also after the environment
+    changes (the host `intercom.test` does not resolve: only the proxy can answer)."""
+    with _RecordingProxy() as proxy:
+        clean_proxy_env.setenv("HTTP_PROXY", proxy.url)
+        session = session_for("http://intercom.test")
+        clean_proxy_env.delenv("HTTP_PROXY")
+        clean_proxy_env.setenv("NO_PROXY", "*")
+        for _ in range(2):
+            response = session.get("http://intercom.test/admins", timeout=10)
+            assert response.json() == {"type": "list", "data": []}
+        session.close()
+    assert proxy.targets == ["http://intercom.test/admins"] * 2

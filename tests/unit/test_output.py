@@ -1,0 +1,114 @@
+"""The message writer: lines that mean what the SDK's writer wrote, records flushed by the
+next STATE (or any other message), never left behind it."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from singer_sdk.io_base import SingerWriter
+from singer_sdk.singerlib import RecordMessage, SchemaMessage, StateMessage
+
+from tap_intercom.output import IntercomMessageWriter
+
+
+class RecordingBuffer(io.RawIOBase):
+    """stdout's binary layer: what was written, and what had been flushed at each flush."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+        self.flushed: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.data += bytes(data)
+        return len(data)
+
+    def flush(self) -> None:
+        self.flushed.append(bytes(self.data))
+
+
+class FakeStdout:
+    def __init__(self) -> None:
+        self.buffer = RecordingBuffer()
+
+    def write(self, text: str) -> int:
+        return self.buffer.write(text.encode())
+
+    def flush(self) -> None:
+        self.buffer.flush()
+
+
+def fake_stdout(monkeypatch) -> FakeStdout:
+    """Called in the test itself: pytest's capture sets `sys.stdout` again after fixtures."""
+    fake = FakeStdout()
+    monkeypatch.setattr("sys.stdout", fake)
+    return fake
+
+
+def writer() -> IntercomMessageWriter:
+    return IntercomMessageWriter({"contacts": "updated_at"}, on_record=lambda stream: None)
+
+
+EXTRACTED = datetime.datetime(2024, 5, 1, 12, 0, 0, 123456, tzinfo=datetime.timezone.utc)
+
+
+def record(n: int, **extra) -> RecordMessage:
+    return RecordMessage(
+        stream="contacts",
+        record={"id": str(n), "name": "Zoë 王", "score": Decimal("1.10"), **extra},
+        time_extracted=EXTRACTED,
+    )
+
+
+def test_records_wait_for_the_next_state_which_flushes_them(monkeypatch):
+    stdout = fake_stdout(monkeypatch)
+    out = writer()
+    out.write_message(record(1))
+    out.write_message(record(2))
+    assert stdout.buffer.flushed == []  # no flush (no write system call) per record
+    state = {"bookmarks": {"contacts": {"replication_key": "updated_at"}}}
+    out.write_message(StateMessage(value=state))
+    assert len(stdout.buffer.flushed) == 1
+    lines = stdout.buffer.flushed[0].decode().splitlines()
+    assert [json.loads(line)["type"] for line in lines] == ["RECORD", "RECORD", "STATE"]
+
+
+def test_schema_messages_are_flushed_at_once(monkeypatch):
+    stdout = fake_stdout(monkeypatch)
+    writer().write_message(
+        SchemaMessage(stream="contacts", schema={"type": "object"}, key_properties=["id"])
+    )
+    assert [json.loads(stdout.buffer.flushed[-1])["type"]] == ["SCHEMA"]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        record(1),
+        record(2, nested={"a": [1, None, True]}, text="line\u2028break"),
+        RecordMessage(stream="contacts", record={"id": "1"}, version=1714560000000),
+        RecordMessage(stream="contacts", record={"id": "1"}),
+        SchemaMessage(
+            stream="contacts",
+            schema={"type": "object", "properties": {"id": {"type": "string"}}},
+            key_properties=["id"],
+            bookmark_properties=["updated_at"],
+        ),
+    ],
+)
+def test_each_line_means_what_the_sdks_writer_wrote(message, monkeypatch):
+    stdout = fake_stdout(monkeypatch)
+    writer().write_message(message)
+    ours = stdout.buffer.data.decode()
+    sdk = SingerWriter().format_message(message) + "\n"
+    assert ours.endswith("\n")
+    assert ours.count("\n") == 1
+    parse = lambda text: json.loads(text, parse_float=Decimal)  # noqa: E731
+    assert parse(ours) == parse(sdk)
+    assert list(parse(ours)) == list(parse(sdk))  # the same keys, in the same order

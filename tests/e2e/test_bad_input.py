@@ -14,17 +14,14 @@ from pathlib import Path
 import pytest
 
 from fake_intercom import FakeIntercom
+from tap_intercom.streams import STREAM_TYPES
 from tests.breaking_proxy import breaking_proxy
 from tests.singer_run import TapRun, base_config, discover, run_tap, select_streams
 
 #: A distinctive token: test_secrets greps every output for it.
 SECRET = "tok_SECRET_9f3k"
 REQUEST_ID_RE = re.compile(r"request_id [0-9a-f-]{36}")
-KNOWN_STREAMS = (
-    "activity_logs, admins, articles, collections, companies, company_attributes, "
-    "company_segments, contact_attributes, contacts, conversation_parts, conversations, "
-    "data_attributes, help_centers, segments, tags, teams, tickets"
-)
+KNOWN_STREAMS = ", ".join(sorted(stream_type.name for stream_type in STREAM_TYPES))
 
 
 @dataclass

@@ -100,6 +100,30 @@ def _ticket_contacts(ticket: dict) -> list[dict]:
     ]
 
 
+def _links(columns: tuple[str, str, str | None], parent: dict, entries: Any) -> list[dict]:
+    """The bridge rows of one parent: one per distinct linked id, carrying the parent's
+    `updated_at` under `columns[2]` (None: a full-table bridge without it)."""
+    parent_key, link_key, version_key = columns
+    if parent.get("id") is None or not isinstance(entries, list):
+        return []
+    linked = (e.get("id") if isinstance(e, dict) else e for e in entries)
+    ids = dict.fromkeys(str(i) for i in linked if isinstance(i, (str, int)) and i is not True)
+    rows = []
+    for linked_id in ids:
+        row = {parent_key: str(parent["id"]), link_key: linked_id}
+        if version_key is not None:
+            row[version_key] = parent.get("updated_at")
+        rows.append(row)
+    return rows
+
+
+def _teammates(conversation: dict) -> Any:
+    teammates = conversation.get("teammates")
+    if isinstance(teammates, dict):
+        return teammates.get("admins", teammates.get("teammates"))
+    return teammates
+
+
 def expected_records(space: Workspace) -> dict[str, list[tuple[str, dict]]]:
     """Stream → (body name, expected record) in the order the tap emits them."""
     out: dict[str, list[tuple[str, dict]]] = {}
@@ -121,11 +145,23 @@ def expected_records(space: Workspace) -> dict[str, list[tuple[str, dict]]]:
         add("companies", body, record)
         for segment in record.get("segments") or []:
             add("company_segments", body, {**segment, "company_id": str(company["id"])})
+        for link in _links(("company_id", "tag_id", "company_updated_at"), company, record["tags"]):
+            add("company_tags", body, link)
     for body, contact in space.served.get("contacts", []):
         if id(contact) in carriers:  # a synthetic contact: only its fetched tags are real
-            add("contacts", body, {"tags": carriers[id(contact)]})
+            record = {"tags": carriers[id(contact)]}
+            add("contacts", body, record)
         else:
-            add("contacts", body, _contact(contact))
+            record = _contact(contact)
+            add("contacts", body, record)
+        for stream, key, field in (
+            ("contact_tags", "tag_id", "tags"),
+            ("contact_companies", "company_id", "companies"),
+        ):
+            for link in _links(
+                ("contact_id", key, "contact_updated_at"), contact, record.get(field)
+            ):
+                add(stream, body, link)
     for body, conversation in space.served.get("conversations", []):
         if id(conversation) not in synthetic_parents:
             add("conversations", body, _conversation(conversation))
@@ -133,6 +169,18 @@ def expected_records(space: Workspace) -> dict[str, list[tuple[str, dict]]]:
             add("conversations", body, {})
         for part in _parts(conversation):
             add("conversation_parts", body, part)
+        for stream, key, entries in (
+            ("conversation_tags", "tag_id", _unwrap(conversation.get("tags"), "tags")),
+            (
+                "conversation_contacts",
+                "contact_id",
+                _unwrap(conversation.get("contacts"), "contacts"),
+            ),
+            ("conversation_teammates", "admin_id", _teammates(conversation)),
+        ):
+            columns = ("conversation_id", key, "conversation_updated_at")
+            for link in _links(columns, conversation, entries):
+                add(stream, body, link)
     for body, ticket in space.served.get("tickets", []):
         record = {k: v for k, v in ticket.items() if k != "ticket_parts"}
         add("tickets", body, {**record, "contacts": _unwrap(ticket.get("contacts"), "contacts")})
@@ -167,6 +215,9 @@ def expected_records(space: Workspace) -> dict[str, list[tuple[str, dict]]]:
     ):
         for body, obj in space.served.get(stream, []):
             add(stream, body, obj)
+    for body, team in space.served.get("teams", []):
+        for link in _links(("team_id", "admin_id", None), team, team.get("admin_ids")):
+            add("team_admins", body, link)
     return out
 
 

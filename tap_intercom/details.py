@@ -92,8 +92,11 @@ class DetailPrefetcher(t.Generic[T]):
             entry = self._entries.pop(key, None)
             if entry is not None:
                 if entry.future is None:
-                    # Reached before the window got to it: start it now, ahead of the rest.
+                    # Reached before the window got to it: start it now, ahead of the rest,
+                    # and the rest of its page too (a sliced search announces a slice's first
+                    # page only when it is taken, behind other slices' later pages).
                     entry.future = self._start(entry.fetch)
+                    self._start_generation(entry.generation)
                 else:
                     self._started -= 1
                 if self._started <= self.window // 2:
@@ -133,6 +136,13 @@ class DetailPrefetcher(t.Generic[T]):
                 continue  # dropped, or taken (and started) before its turn
             entry.future = self._start(entry.fetch)
             self._started += 1
+
+    def _start_generation(self, generation: int) -> None:
+        """Start every waiting entry of one page now, beyond the window (by at most a page)."""
+        for entry in self._entries.values():
+            if entry.generation == generation and entry.future is None:
+                entry.future = self._start(entry.fetch)
+                self._started += 1
 
     def _drop_older_than(self, oldest: int) -> None:
         stale = [key for key, entry in self._entries.items() if entry.generation < oldest]

@@ -61,6 +61,29 @@ def test_taking_an_entry_that_has_not_started_starts_it_at_once() -> None:
     prefetcher.close()
 
 
+def test_taking_a_page_that_has_not_started_starts_all_of_that_page() -> None:
+    """A sliced search announces a slice's first page when the reader takes it, behind later
+    pages that fill the window: its first take starts its whole page, not one fetch at a time."""
+    gate = Gate()
+    prefetcher: DetailPrefetcher[str] = DetailPrefetcher(workers=2, name="t", window=2)
+    prefetcher.submit_page({key: gate.fetch(key) for key in ("x1", "x2", "x3")})  # fills it
+    late = ("a", "b", "c", "d")
+    prefetcher.submit_page({key: gate.fetch(key) for key in late})
+    gate.release.set()
+    assert prefetcher.take("a", lambda: "inline") == "A"
+    started = {e for e, entry in prefetcher._entries.items() if entry.future is not None}
+    assert set(late[1:]) <= started  # the rest of a's page runs already
+    assert "x3" not in started  # the earlier page's waiting entry still waits its turn
+    assert [prefetcher.take(key, lambda: "inline") for key in late[1:]] == ["B", "C", "D"]
+    assert [prefetcher.take(key, lambda: "inline") for key in ("x1", "x2", "x3")] == [
+        "X1",
+        "X2",
+        "X3",
+    ]
+    assert sorted(gate.started) == sorted([*late, "x1", "x2", "x3"])  # nothing fetched inline
+    prefetcher.close()
+
+
 def test_entries_never_taken_are_dropped_and_free_their_place_in_the_window() -> None:
     gate = Gate()
     gate.release.set()

@@ -70,12 +70,19 @@ def custom_attributes_schema(data_attributes: Iterable[Mapping[str, Any]], model
     different types, its schema widens to ``{}`` (any), so no value is ever rejected.
     Properties are sorted by name.
     """
+    return typed_attributes_schema(
+        (attribute["name"], attribute.get("data_type"))
+        for attribute in data_attributes
+        if isinstance(attribute, Mapping) and _is_custom(attribute, model)
+    )
+
+
+def typed_attributes_schema(named_types: Iterable[tuple[str, Any]]) -> dict:
+    """An open object schema with one property per (name, Intercom data type), sorted by name;
+    a name given two different types accepts anything (``{}``). Also ``ticket_attributes``'."""
     by_name: dict[str, dict[str, Any]] = {}
-    for attribute in data_attributes:
-        if not isinstance(attribute, Mapping) or not _is_custom(attribute, model):
-            continue
-        name = attribute["name"]
-        subschema = custom_attribute_subschema(attribute.get("data_type"))
+    for name, data_type in named_types:
+        subschema = custom_attribute_subschema(data_type)
         previous = by_name.get(name)
         by_name[name] = subschema if previous is None or previous == subschema else {}
     return {

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from tap_intercom.custom_attributes import custom_attribute_subschema
+from tap_intercom.custom_attributes import typed_attributes_schema
 
 
 def attributes_of_type(ticket_type: Mapping[str, Any]) -> list[dict]:
@@ -34,19 +34,10 @@ def attributes_of_type(ticket_type: Mapping[str, Any]) -> list[dict]:
 def ticket_attributes_schema(ticket_types: Iterable[Mapping[str, Any]]) -> dict:
     """The ``ticket_attributes`` schema for every attribute of every ticket type (archived ones
     too: tickets keep their values). A name typed differently by two types accepts anything."""
-    by_name: dict[str, dict[str, Any]] = {}
-    for ticket_type in ticket_types:
-        if not isinstance(ticket_type, Mapping):
-            continue
-        for attribute in attributes_of_type(ticket_type):
-            name = attribute.get("name")
-            if not isinstance(name, str) or not name:
-                continue
-            subschema = custom_attribute_subschema(attribute.get("data_type"))
-            previous = by_name.get(name)
-            by_name[name] = subschema if previous is None or previous == subschema else {}
-    return {
-        "type": ["null", "object"],
-        "additionalProperties": True,
-        "properties": {name: by_name[name] for name in sorted(by_name)},
-    }
+    return typed_attributes_schema(
+        (attribute["name"], attribute.get("data_type"))
+        for ticket_type in ticket_types
+        if isinstance(ticket_type, Mapping)
+        for attribute in attributes_of_type(ticket_type)
+        if isinstance(attribute.get("name"), str) and attribute["name"]
+    )

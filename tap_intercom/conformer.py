@@ -69,7 +69,11 @@ from typing import Any
 
 from tap_intercom.coercions import COERCIONS, INVALID, MISMATCH, json_text, json_type
 from tap_intercom.compiled_schema import IssueCallback, IssueReporter, Node, identity, reporting
-from tap_intercom.dates import epoch_to_datetime
+from tap_intercom.dates import (
+    MILLISECONDS_THRESHOLD,
+    epoch_seconds_to_datetime,
+    epoch_to_datetime,
+)
 
 __all__ = ["Conformer", "IssueCallback", "compile_conformer"]
 
@@ -252,6 +256,8 @@ def _datetime_node(
 
     def attempt(value: Any) -> Any:
         kind = type(value)
+        if kind is int and 0 <= value < MILLISECONDS_THRESHOLD:  # what Intercom sends
+            return epoch_seconds_to_datetime(value)
         if kind is str:
             if not value.strip():
                 return None if nullable else INVALID

@@ -31,6 +31,7 @@ __all__ = [
     "MILLISECONDS_THRESHOLD",
     "MIN_EPOCH_SECONDS",
     "datetime_to_epoch",
+    "epoch_seconds_to_datetime",
     "epoch_to_datetime",
     "format_datetime",
     "normalize_datetime_string",
@@ -84,6 +85,20 @@ def _day_string(days_since_epoch: int) -> str:
     return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
 
 
+#: ``THH:MM`` of each minute of the day, and ``:SS.000000Z`` of each second of a minute.
+_HOURS_MINUTES = tuple(f"T{h:02d}:{m:02d}" for h in range(24) for m in range(60))
+_SECONDS = tuple(f":{sec:02d}.000000Z" for sec in range(60))
+
+
+def epoch_seconds_to_datetime(value: int) -> str:
+    """:func:`epoch_to_datetime` of a non-negative ``int`` below MILLISECONDS_THRESHOLD
+    (what Intercom sends for every date-time): the same string, built from the cached day
+    and two table lookups instead of the general path's arithmetic and formatting."""
+    days, second_of_day = divmod(value, _SECONDS_PER_DAY)
+    minute_of_day, second = divmod(second_of_day, 60)
+    return _day_string(days) + _HOURS_MINUTES[minute_of_day] + _SECONDS[second]
+
+
 def _format_epoch_micros(total_micros: int, original: object) -> str:
     """Format an epoch expressed in whole microseconds."""
     seconds, micros = divmod(total_micros, _MICROS_PER_SECOND)
@@ -132,6 +147,8 @@ def epoch_to_datetime(value: int | float | Decimal | str | None) -> str | None:
     if isinstance(value, bool):
         raise ValueError(f"{value!r} is a boolean, not an epoch timestamp")
     if isinstance(value, int):
+        if type(value) is int and 0 <= value < MILLISECONDS_THRESHOLD:
+            return epoch_seconds_to_datetime(value)
         scale = 1_000 if abs(value) >= MILLISECONDS_THRESHOLD else _MICROS_PER_SECOND
         return _format_epoch_micros(value * scale, value)
     if isinstance(value, float):

@@ -17,6 +17,7 @@ from tap_intercom.dates import (
     MILLISECONDS_THRESHOLD,
     MIN_EPOCH_SECONDS,
     datetime_to_epoch,
+    epoch_seconds_to_datetime,
     epoch_to_datetime,
     format_datetime,
     normalize_datetime_string,
@@ -149,6 +150,35 @@ def test_seconds_round_trip(seconds: int) -> None:
     # numeric-string and Decimal forms agree
     assert epoch_to_datetime(str(seconds)) == text
     assert epoch_to_datetime(Decimal(seconds)) == text
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.integers(min_value=0, max_value=MILLISECONDS_THRESHOLD - 1))
+def test_the_fast_seconds_path_is_the_general_one(seconds: int) -> None:
+    """`epoch_seconds_to_datetime` (what the conformer calls for Intercom's int epochs)
+    gives the string of the general path, here reached through the Decimal form."""
+    assert epoch_seconds_to_datetime(seconds) == epoch_to_datetime(Decimal(seconds))
+
+
+@pytest.mark.parametrize(
+    ("seconds", "expected"),
+    [
+        (0, "1970-01-01T00:00:00.000000Z"),
+        (59, "1970-01-01T00:00:59.000000Z"),
+        (86_399, "1970-01-01T23:59:59.000000Z"),
+        (86_400, "1970-01-02T00:00:00.000000Z"),
+        (951_782_400, "2000-02-29T00:00:00.000000Z"),
+        (MILLISECONDS_THRESHOLD - 1, "5138-11-16T09:46:39.000000Z"),
+    ],
+)
+def test_the_fast_seconds_path_at_day_and_minute_edges(seconds: int, expected: str) -> None:
+    assert epoch_seconds_to_datetime(seconds) == expected
+    assert epoch_to_datetime(seconds) == expected
+
+
+def test_a_boolean_never_takes_the_fast_path() -> None:
+    with pytest.raises(ValueError, match="boolean"):
+        epoch_to_datetime(True)
 
 
 @settings(max_examples=300, deadline=None)

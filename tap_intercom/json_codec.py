@@ -55,7 +55,7 @@ def dumps_line(value: t.Any) -> bytes:
         data = _encoder.encode(value)
     except (TypeError, ValueError, OverflowError):
         return serialize_json(value).encode() + b"\n"
-    if b"\xe2\x80" in data or b"\xc2\x85" in data:
+    if not data.isascii() and (b"\xe2\x80" in data or b"\xc2\x85" in data):
         for raw, escaped in _LINE_BREAKS:
             data = data.replace(raw, escaped)
     return data + b"\n"

@@ -18,6 +18,7 @@ from tap_intercom.config_schema import DEFAULT_API_VERSION
 from tap_intercom.conformer import compile_conformer
 from tap_intercom.details import DetailPrefetcher
 from tap_intercom.errors import IntercomForbiddenError
+from tap_intercom.http_session import prepare_get
 from tap_intercom.links import on_base
 from tap_intercom.pagination import PageLinkPaginator
 from tap_intercom.responses import check_response, error_message, records_at, response_json
@@ -149,12 +150,12 @@ class IntercomStream(StreamSeams):
         URL from a response; either is mapped onto the configured API base (`links.on_base`)."""
         if not url.startswith(("http://", "https://")):
             url = "/" + url.lstrip("/")  # a path, never a `//host/...` reference
-        url = on_base(url, self.url_base)
-        prepared = self.build_prepared_request(
-            method="GET",
-            url=url,
-            params=params or {},
-            headers={**self.http_headers, **(headers or {})},
+        prepared = prepare_get(
+            self.requests_session,
+            on_base(url, self.url_base),
+            params=params,
+            headers={"User-Agent": self.user_agent, **self.http_headers, **(headers or {})},
+            auth=self.authenticator,
         )
         return self.send_prepared(prepared, context)
 

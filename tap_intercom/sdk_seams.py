@@ -150,7 +150,13 @@ class StreamSeams(RESTStream[t.Any]):
     ) -> requests.Response:
         """One request with the SDK's retries, metrics and `validate_response` (`_request` is
         the SDK's only sender; there is no public one)."""
-        return self.request_decorator(self._request)(prepared, context)
+        return self._request_with_retries(prepared, context)
+
+    @cached_property
+    def _request_with_retries(self) -> Callable[..., requests.Response]:
+        """`_request` wrapped in the stream's retry decorator once, as the SDK wraps it once
+        per partition (each call of the wrapper keeps its own tries and waits)."""
+        return self.request_decorator(self._request)
 
     def send_once(
         self, prepared: requests.PreparedRequest, context: Context | None

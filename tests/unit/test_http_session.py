@@ -1,4 +1,5 @@
-"""The run's session resolves the proxy environment once, with `requests`' own rules."""
+"""The run's session resolves the proxy environment once, with `requests`' own rules, and
+builds GET requests exactly as `Session.prepare_request` does."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import requests
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from tap_intercom.http_session import environment_proxies, governed_session
+from tap_intercom.http_session import environment_proxies, governed_session, prepare_get
 from tap_intercom.rate_limit import RateLimitGovernor
 from tap_intercom.run_stats import RunStats
 
@@ -124,3 +128,105 @@ def test_requests_go_through_the_proxy_resolved_at_session_creation(clean_proxy_
             assert response.json() == {"type": "list", "data": []}
         session.close()
     assert proxy.targets == ["http://intercom.test/admins"] * 2
+
+
+# --- prepare_get: the same request as `Session.prepare_request` ---------------------------
+
+_URL_CHARS = "abcXYZ019-._~/%:@!$&'()*+,;= ?#éü"
+
+
+def _bearer(prepared):
+    prepared.headers["Authorization"] = "Bearer secret-token"
+    return prepared
+
+
+def _slow(session, url, params, headers):
+    request = requests.Request("GET", url, params=params or {}, headers=dict(headers), auth=_bearer)
+    return session.prepare_request(request)
+
+
+def _same_request(fast, slow) -> None:
+    assert fast.method == slow.method
+    assert fast.url == slow.url
+    assert list(fast.headers.items()) == list(slow.headers.items())  # order is sent order
+    assert fast.body == slow.body
+    assert fast.hooks == slow.hooks
+
+
+_HEADERS = {
+    "User-Agent": "tap-intercom/test",
+    "Accept": "application/json",
+    "Intercom-Version": "2.14",
+}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    base=st.sampled_from(
+        ["https://api.intercom.io", "http://127.0.0.1:8765", "https://API.eu.Intercom.io"]
+    ),
+    path=st.text(alphabet=_URL_CHARS, max_size=30),
+    params=st.one_of(
+        st.none(),
+        st.dictionaries(
+            st.text(alphabet="abz_-.~%é ", min_size=1, max_size=8),
+            st.one_of(
+                st.integers(-5, 10**6),
+                st.text(alphabet="az09-_.~% &=é", max_size=8),
+                st.booleans(),
+                st.none(),
+            ),
+            max_size=3,
+        ),
+    ),
+)
+def test_prepare_get_builds_what_prepare_request_builds(base, path, params) -> None:
+    session = session_for(base)
+    url = f"{base}/{path}"
+    _same_request(
+        prepare_get(session, url, params=params, headers=_HEADERS, auth=_bearer),
+        _slow(session, url, params, _HEADERS),
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("https://api.intercom.io/contacts/6500/tags", {"per_page": 150}),
+        ("https://api.intercom.io/contacts/6500/companies?page=2&per_page=150", None),
+        ("https://api.intercom.io/contacts/6500/companies?page=2", {"per_page": 150}),
+        ("https://api.intercom.io/conversations/123", {}),
+        ("https://api.intercom.io/contacts/a%2Fb/tags", {"per_page": 150}),  # requoted
+        ("https://api.intercom.io/contacts/ünï/tags", None),  # quoted
+        ("https://api.intercom.io/x?", {"per_page": 1}),  # an empty query
+    ],
+)
+def test_prepare_get_on_the_urls_the_tap_fetches(url, params) -> None:
+    session = session_for("https://api.intercom.io")
+    fast = prepare_get(session, url, params=params, headers=_HEADERS, auth=_bearer)
+    _same_request(fast, _slow(session, url, params, _HEADERS))
+    assert fast.headers["Authorization"] == "Bearer secret-token"
+
+
+def test_prepare_get_sends_the_session_s_cookies_as_prepare_request_does() -> None:
+    session = session_for("https://api.intercom.io")
+    session.cookies.set("lb", "node-7", domain="api.intercom.io")
+    url = "https://api.intercom.io/contacts/1/tags"
+    fast = prepare_get(session, url, params=None, headers=_HEADERS, auth=_bearer)
+    _same_request(fast, _slow(session, url, None, _HEADERS))
+    assert fast.headers["Cookie"] == "lb=node-7"
+
+
+def test_prepare_get_drops_a_header_set_to_none_and_refuses_a_bad_one() -> None:
+    from requests.exceptions import InvalidHeader
+
+    session = session_for("https://api.intercom.io")
+    url = "https://api.intercom.io/contacts/1/tags"
+    headers = {**_HEADERS, "Accept-Encoding": None}
+    fast = prepare_get(session, url, params=None, headers=headers, auth=_bearer)
+    _same_request(fast, _slow(session, url, None, headers))
+    assert "Accept-Encoding" not in fast.headers
+    with pytest.raises(InvalidHeader):
+        prepare_get(
+            session, url, params=None, headers={"User-Agent": "a\r\nX-Injected: 1"}, auth=_bearer
+        )

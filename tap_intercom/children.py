@@ -105,7 +105,13 @@ class ParentStream(BridgeParent):
     #: Child-context key holding the parent's id.
     child_context_key: t.ClassVar[str]
 
+    #: The selected children while the parent's records are read (fixed for a scan; asked
+    #: for every record), else None.
+    _scan_children: list[ParentBookmarkedChildStream] | None = None
+
     def selected_children(self) -> list[ParentBookmarkedChildStream]:
+        if self._scan_children is not None:
+            return self._scan_children
         return [
             child
             for child in self.child_streams
@@ -153,10 +159,12 @@ class ParentStream(BridgeParent):
         children = self.selected_children()
         scan_started = format_datetime(pendulum.now("UTC"))
         complete = False
+        self._scan_children = children
         try:
             yield from self.records_with_bridges(self.parent_records(context))
             complete = True
         finally:
+            self._scan_children = None
             for child in children:
                 child.parents_finished(complete=complete, scan_started=scan_started)
 

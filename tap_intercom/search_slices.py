@@ -139,31 +139,40 @@ class SliceProgress:
     bound: Epoch
     ceiling: Epoch
     slices: list[_Slice] = field(default_factory=list)
+    #: Each slice's entry by its range (`processed` runs once per record).
+    _entries: dict[SliceRange, _Slice] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._entries = {entry.span: entry for entry in self.slices}
 
     @classmethod
     def of(cls, ranges: list[SliceRange], bound: Epoch, ceiling: Epoch) -> SliceProgress:
         return cls(bound, ceiling, [_Slice(span) for span in ranges])
 
-    def _find(self, span: SliceRange) -> int:
-        for index, entry in enumerate(self.slices):
-            if entry.span == span:
-                return index
-        msg = f"unknown slice {span}"
-        raise KeyError(msg)
+    def _entry(self, span: SliceRange) -> _Slice:
+        entry = self._entries.get(span)
+        if entry is None:
+            msg = f"unknown slice {span}"
+            raise KeyError(msg)
+        return entry
 
     def replace(self, span: SliceRange, parts: list[SliceRange]) -> None:
         """`span` (nothing processed yet) is read as `parts` instead."""
-        index = self._find(span)
-        if self.slices[index].highest is not None:
+        entry = self._entry(span)
+        if entry.highest is not None:
             msg = f"slice {span} is split after records were processed"
             raise ValueError(msg)
-        self.slices[index : index + 1] = [_Slice(part) for part in parts]
+        index = self.slices.index(entry)
+        new_entries = [_Slice(part) for part in parts]
+        self.slices[index : index + 1] = new_entries
+        del self._entries[span]
+        self._entries.update((new.span, new) for new in new_entries)
 
     def processed(self, span: SliceRange, epoch: Epoch | None) -> None:
         """A record of `span` is fully processed (written, children included)."""
         if epoch is None:
             return
-        entry = self.slices[self._find(span)]
+        entry = self._entry(span)
         if entry.highest is None or epoch > entry.highest:
             entry.highest = epoch
         if epoch < self.ceiling and (
@@ -173,7 +182,7 @@ class SliceProgress:
 
     def complete(self, span: SliceRange) -> None:
         """Every record of `span` is processed."""
-        self.slices[self._find(span)].complete = True
+        self._entry(span).complete = True
 
     @property
     def all_complete(self) -> bool:

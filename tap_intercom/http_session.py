@@ -89,11 +89,13 @@ def environment_proxies(base_url: str) -> dict[str, str]:
     return resolve_proxies(requests.Request("GET", base_url), {}, trust_env=True)
 
 
-#: A URL `requests` would send exactly as written: http(s), a lower-case host, a path and an
-#: optional non-empty query of unreserved characters only (no `%`, nothing to quote or
-#: re-encode, no fragment).
+#: A URL `requests` would send exactly as written: http(s), a lower-case host, a path without
+#: dot segments and an optional non-empty query, of unreserved characters only (no `%`,
+#: nothing to quote or re-encode, no fragment).
 _PLAIN_URL = re.compile(
-    r"https?://[a-z0-9.-]+(?::[0-9]+)?/[A-Za-z0-9._~/-]*(?:\?[A-Za-z0-9._~=&-]+)?"
+    r"https?://[a-z0-9.-]+(?::[0-9]+)?"
+    r"(?:/(?!\.\.?(?:[/?]|$))[A-Za-z0-9._~-]*)+"  # no `.` or `..` segment (requests drops them)
+    r"(?:\?[A-Za-z0-9._~=&-]+)?"
 )
 _PLAIN_PARAM = re.compile(r"[A-Za-z0-9._~-]*")
 
@@ -132,4 +134,5 @@ def prepare_get(
     # `requests` drops a header set to None; `prepare_headers` checks each as it always does.
     prepared.prepare_headers({name: value for name, value in merged.items() if value is not None})
     prepared.prepare_cookies(RequestsCookieJar())  # what `prepare_request` merges from no cookies
+    prepared.prepare_hooks(session.hooks)  # the session's hooks, as `prepare_request` merges them
     return auth(prepared)

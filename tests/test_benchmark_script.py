@@ -66,6 +66,11 @@ def test_benchmark_script_reports_our_tap_on_small_contacts():
     assert ours["lower_bound_s"] == max(ours["lower_bound_rate_s"], ours["lower_bound_chain_s"])
     assert ours["lower_bound_chain_s"] == ours["longest_chain"] * 0.1  # 100 ms default latency
     assert ours["wall_over_bound"] >= 1.0  # nothing beats the physical bound
+    rate_bound = ours["requests"] / (10_000 / 60)
+    assert ours["lower_bound_rate_s"] == pytest.approx(rate_bound, abs=0.001)
+    assert ours["wall_over_rate_bound"] == pytest.approx(
+        ours["median_wall_s"] / ours["lower_bound_rate_s"], abs=0.01
+    )
     assert "speedup_vs_other" not in ours
     # CPU per record, and the standard-library floor on the same search pages
     assert 0 < ours["median_cpu_s"] == ours["cpus_s"][0]

@@ -165,7 +165,11 @@ _HEADERS = {
     base=st.sampled_from(
         ["https://api.intercom.io", "http://127.0.0.1:8765", "https://API.eu.Intercom.io"]
     ),
-    path=st.text(alphabet=_URL_CHARS, max_size=30),
+    path=st.one_of(
+        st.text(alphabet="abcXYZ019-._~/", max_size=30),  # the path `prepare_get` builds
+        st.text(alphabet="abcXYZ019-._~/", max_size=20).map(lambda p: p + "?a=1&b-c=~"),
+        st.text(alphabet=_URL_CHARS, max_size=30),  # the path it hands to `prepare_request`
+    ),
     params=st.one_of(
         st.none(),
         st.dictionaries(

@@ -17,6 +17,7 @@ from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, Retriabl
 
 from tap_intercom.errors import UserFacingError
 from tap_intercom.memory import configure_malloc
+from tap_intercom.output import enlarge_stdout_buffer
 from tap_intercom.tap import TapIntercom
 
 #: The user's mistakes: config, catalog or state files and their contents.
@@ -73,6 +74,7 @@ def load_dotenv_for_env_config(argv: list[str]) -> None:
 def cli() -> None:
     """Console entry point: the SDK command, with user mistakes reported in one line."""
     configure_malloc()  # before any thread exists (see tap_intercom.memory)
+    enlarge_stdout_buffer()
     try:
         load_dotenv_for_env_config(sys.argv[1:])
         TapIntercom.cli()

@@ -112,3 +112,44 @@ def test_each_line_means_what_the_sdks_writer_wrote(message, monkeypatch):
     parse = lambda text: json.loads(text, parse_float=Decimal)  # noqa: E731
     assert parse(ours) == parse(sdk)
     assert list(parse(ours)) == list(parse(sdk))  # the same keys, in the same order
+
+
+_BUFFER_PROBE = """
+import os, sys
+from tap_intercom.output import enlarge_stdout_buffer, write_stdout_bytes
+enlarge_stdout_buffer()
+path = sys.argv[1]
+write_stdout_bytes(b"x" * 99 + b"\\n", flush=False)  # one RECORD line
+sizes = [os.path.getsize(path)]
+for _ in range(999):
+    write_stdout_bytes(b"x" * 99 + b"\\n", flush=False)
+sizes.append(os.path.getsize(path))
+write_stdout_bytes(b'{"type": "STATE"}\\n', flush=True)
+sizes.append(os.path.getsize(path))
+sys.stderr.write(" ".join(map(str, sizes)))
+"""
+
+
+@pytest.mark.parametrize(("unbuffered", "expected"), [(False, [0, 0]), (True, [100, 100_000])])
+def test_the_command_s_stdout_holds_records_until_a_state(tmp_path, unbuffered, expected):
+    """100 KB of RECORD lines stay in the command's 256 KB stdout buffer (the default 8 KB
+    one would have made a dozen writes) until the STATE; PYTHONUNBUFFERED is respected."""
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "out.jsonl"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    with out.open("wb") as stdout:
+        proc = subprocess.run(
+            [sys.executable, "-c", _BUFFER_PROBE, str(out)],
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            check=True,
+        )
+    assert [int(n) for n in proc.stderr.split()] == [*expected, 100_018]
+    assert out.read_bytes().endswith(b'{"type": "STATE"}\n')

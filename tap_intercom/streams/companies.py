@@ -21,7 +21,7 @@ if t.TYPE_CHECKING:
 
     from singer_sdk.helpers.types import Context
 
-#: How many times one run restarts a broken scroll before giving up.
+#: How many restarts in a row that read no new company one run allows before giving up.
 MAX_SCROLL_RESTARTS = 5
 #: Page size of `POST /companies/list` in a dry run (Intercom's default is 15).
 LIST_PAGE_SIZE = 50
@@ -154,6 +154,7 @@ class CompaniesStream(ParentStream):
         seen: set[str] = set()
         restarts = 0
         while True:
+            seen_before = len(seen)
             try:
                 for page in self._scroll(context):
                     for company in page:
@@ -164,11 +165,11 @@ class CompaniesStream(ParentStream):
                         yield company
                 break
             except ScrollBrokenError as exc:
-                restarts += 1
+                restarts = scroll_restarts_after_break(restarts, read_new=len(seen) > seen_before)
                 if restarts > MAX_SCROLL_RESTARTS:
                     msg = (
-                        f"companies: the scroll broke {restarts} times, last: {exc}; "
-                        "re-run the sync later"
+                        f"companies: the scroll broke {restarts} times in a row without reading "
+                        f"a new company, last: {exc}; re-run the sync later"
                     )
                     raise FatalAPIError(msg) from exc
                 self.logger.warning(
@@ -177,6 +178,14 @@ class CompaniesStream(ParentStream):
                     MAX_SCROLL_RESTARTS,
                     exc,
                 )
+
+
+def scroll_restarts_after_break(restarts: int, *, read_new: bool) -> int:
+    """The count of fruitless restarts after one more broken scroll. A scroll that read
+    companies no earlier attempt reached made progress, so it starts the count afresh: a large
+    workspace whose long scroll breaks now and then still finishes, while a scroll that keeps
+    breaking at the same place gives up after `MAX_SCROLL_RESTARTS`."""
+    return 1 if read_new else restarts + 1
 
 
 class CompanySegmentsStream(ParentBookmarkedChildStream):

@@ -51,6 +51,9 @@ def _assert_nothing_lost(fake: FakeIntercom, run, streams: list[str]) -> None:
 def test_every_fault_kind_is_retried_and_nothing_is_lost(make_fake):
     fake = make_fake(scale="small", seed=11, **COUNTS)
     fake.control(scroll_idle_seconds=2)  # a scroll abandoned after a fault expires quickly
+    # One page of companies: about a third of mid-scroll requests fail here, and every failure
+    # restarts the scroll from its first page (the restart tests below cover longer scrolls).
+    fake.control(scroll_page_size=COUNTS["companies"])
     catalog = select_streams(discover(_config(fake.base_url)))
     streams = [e["tap_stream_id"] for e in catalog["streams"]]
     fake.control(faults=FAULT_MIX, reset_stats=True)

@@ -7,10 +7,16 @@ The scroll's fault handling (held lock, expiry, 500 midway) is in `tests/e2e/tes
 from __future__ import annotations
 
 import pytest
+from singer_sdk.exceptions import FatalAPIError
 
 from tap_intercom.children import PARENT_BOOKMARK
+from tap_intercom.errors import ScrollBrokenError
 from tap_intercom.schemas import stream_schema
-from tap_intercom.streams.companies import INLINE_SEGMENTS
+from tap_intercom.streams.companies import (
+    INLINE_SEGMENTS,
+    MAX_SCROLL_RESTARTS,
+    scroll_restarts_after_break,
+)
 from tests import oracle
 from tests.in_process import InProcessRun, sync_in_process, tap_for
 from tests.streams.helpers import START, iso, median_version, table_version
@@ -136,3 +142,50 @@ def test_a_stitch_companies_bookmark_still_resumes_with_company_deletions(make_f
     _, records = table_version(run.messages, "companies")
     oracle.assert_ground_truth(fake, "companies", records, START)
     assert run.final_state["bookmarks"]["companies"]["updated_at"] >= middle
+
+
+# --- broken scrolls ----------------------------------------------------------------------------
+
+
+def _scroll_breaking_after(pages_per_attempt: list[int], page_size: int = 2):
+    """A stand-in for `CompaniesStream._scroll`: attempt k reads `pages_per_attempt[k]` pages
+    from the start, then breaks; the attempt after the last one reads to the end."""
+    companies = [{"id": str(n)} for n in range(page_size * (max(pages_per_attempt) + 1))]
+    pages = [companies[i : i + page_size] for i in range(0, len(companies), page_size)]
+    attempts = iter(pages_per_attempt)
+
+    def scroll(context):
+        broken_after = next(attempts, None)
+        for number, page in enumerate(pages):
+            if broken_after is not None and number == broken_after:
+                raise ScrollBrokenError("HTTP 500")
+            yield page
+
+    return scroll, companies
+
+
+def test_restarts_that_read_further_each_time_do_not_run_out(fake_intercom):
+    """A long scroll that breaks more than `MAX_SCROLL_RESTARTS` times still finishes when every
+    restart reads companies no earlier attempt reached; each company is emitted once."""
+    breaks = list(range(1, MAX_SCROLL_RESTARTS + 4))
+    stream = tap_for(fake_intercom).streams["companies"]
+    stream._scroll, companies = _scroll_breaking_after(breaks)
+    assert [c["id"] for c in stream.parent_records(None)] == [c["id"] for c in companies]
+
+
+def test_restarts_that_break_at_the_same_place_give_up_with_one_line(fake_intercom):
+    stream = tap_for(fake_intercom).streams["companies"]
+    stream._scroll, _ = _scroll_breaking_after([2] * (MAX_SCROLL_RESTARTS + 1))
+    with pytest.raises(FatalAPIError) as failure:
+        list(stream.parent_records(None))
+    assert str(failure.value) == (
+        f"companies: the scroll broke {MAX_SCROLL_RESTARTS + 1} times in a row without reading "
+        "a new company, last: HTTP 500; re-run the sync later"
+    )
+
+
+@pytest.mark.parametrize(
+    ("restarts", "read_new", "expected"), [(0, False, 1), (3, False, 4), (3, True, 1), (0, True, 1)]
+)
+def test_only_restarts_without_a_new_company_are_counted(restarts, read_new, expected):
+    assert scroll_restarts_after_break(restarts, read_new=read_new) == expected

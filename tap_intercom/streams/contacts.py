@@ -55,6 +55,8 @@ class ContactsStream(ParentStream, SearchStream):
         self.vanished: set[str] = set()
         #: Merged-away contacts tombstoned this run (a lead is named by every run of its user).
         self.tombstoned: set[str] = set()
+        #: `_inline_entry_keys` per list field (written by any worker, always the same value).
+        self._entry_keys: dict[str, frozenset[str] | None] = {}
 
     def asks_merge_history(self) -> bool:
         """2.16+ (`contact_merge_history`): search returns each user's `merge_history`."""
@@ -184,14 +186,23 @@ class ContactsStream(ParentStream, SearchStream):
         """A fetched entry in the shape of an inline one, so a contact looks the same whether
         its list was inline or fetched (`/contacts/{id}/companies` returns whole companies,
         whose other fields belong to the companies table)."""
-        items_schema = self.effective_schema.get("properties", {}).get(field, {}).get("items", {})
-        declared = items_schema.get("properties") if isinstance(items_schema, dict) else None
-        entry = dict(item)
-        if entry.get("url") is None and entry.get("id") is not None:
-            entry["url"] = f"/{field}/{entry['id']}"
+        declared = self._inline_entry_keys(field)
         if declared is None:
-            return entry
-        return {key: value for key, value in entry.items() if key in declared}
+            entry = dict(item)
+        else:
+            entry = {key: value for key, value in item.items() if key in declared}
+        wants_url = declared is None or "url" in declared
+        if wants_url and entry.get("url") is None and item.get("id") is not None:
+            entry["url"] = f"/{field}/{item['id']}"
+        return entry
+
+    def _inline_entry_keys(self, field: str) -> frozenset[str] | None:
+        """The keys an entry of `field` declares in the schema (None: any key)."""
+        if field not in self._entry_keys:
+            items = self.effective_schema.get("properties", {}).get(field, {}).get("items", {})
+            declared = items.get("properties") if isinstance(items, dict) else None
+            self._entry_keys[field] = frozenset(declared) if isinstance(declared, dict) else None
+        return self._entry_keys[field]
 
     def _full_list(self, contact_id: str, field: str, url: str, context: Context | None) -> list:
         """Every entry of a contact's addressable list, following its pagination."""

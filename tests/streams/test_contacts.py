@@ -202,6 +202,18 @@ def test_contact_lists_past_ten_entries_are_complete(run, fake_intercom):
         assert {t["id"] for t in record["tags"]} == full
 
 
+def test_fetched_list_entries_have_the_inline_shape(run):
+    """`/contacts/{id}/companies` returns whole companies; a fetched entry keeps only what an
+    inline entry declares (type, id, url), its `url` filled in when the endpoint gives none."""
+    declared = set(stream_schema("contacts")["properties"]["companies"]["items"]["properties"])
+    long_companies = [r for r in run.records("contacts") if len(r["companies"]) > 10]
+    assert long_companies
+    for record in long_companies:
+        for entry in record["companies"]:
+            assert set(entry) <= declared, set(entry) - declared
+            assert entry["url"] == f"/companies/{entry['id']}"
+
+
 def test_custom_attribute_created_after_discovery_still_reaches_the_target(fake_intercom):
     catalog = discovered_catalog(fake_intercom)
     entry = next(e for e in catalog["streams"] if e["tap_stream_id"] == "contacts")

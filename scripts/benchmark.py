@@ -408,6 +408,8 @@ def main(argv: list[str] | None = None) -> int:
             "rounds": {name: rounds[name] for name in taps},
             "load_average": [round(x, 2) for x in os.getloadavg()],
             "cpus": os.cpu_count(),
+            # The taps inherit it; it decides whether Python buffers their output.
+            "pythonunbuffered": bool(os.environ.get("PYTHONUNBUFFERED")),
         },
         "taps": summary,
     }

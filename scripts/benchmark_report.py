@@ -76,7 +76,7 @@ def print_table(report: dict) -> None:
     print(
         f"scale={s['scale']} latency={s['latency_ms']:g}ms limit={limit} "
         f"streams={','.join(s['streams'])} concurrency={s['concurrency'] or 'default'} "
-        f"load={s['load_average']}"
+        f"load={s['load_average']}" + (" PYTHONUNBUFFERED=1" if s.get("pythonunbuffered") else "")
     )
     header = (
         f"{'tap':<7} {'rounds':>6} {'median s':>9} {'rec/s':>9} {'requests':>9} {'429s':>6} "

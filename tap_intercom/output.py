@@ -14,8 +14,9 @@ A RECORD is not flushed on its own (the SDK's writer flushes after every message
 system call per record); any other message -- STATE above all -- flushes what came before it,
 so a STATE on stdout is always preceded by every record it covers, and a run killed
 between two STATEs loses only records that the next run reads again. The command
-(`cli`) gives stdout a larger buffer (`enlarge_stdout_buffer`): with the default 8 KB, a
-write system call every three contacts let a request thread take the GIL each time.
+(`cli`) gives stdout a larger buffer (`enlarge_stdout_buffer`), also under PYTHONUNBUFFERED:
+with the default 8 KB, a write system call every three contacts (unbuffered: every record)
+let a request thread take the GIL each time.
 """
 
 from __future__ import annotations
@@ -152,11 +153,21 @@ STDOUT_BUFFER_BYTES = 256 * 1024
 
 
 def enlarge_stdout_buffer() -> None:
-    """Give `sys.stdout` a `STDOUT_BUFFER_BYTES` buffer on the same file (same encoding and
-    line handling), unless it is unbuffered (PYTHONUNBUFFERED) or not a file."""
+    """Give `sys.stdout` a `STDOUT_BUFFER_BYTES` buffer on the same file (same encoding), unless
+    it is not a file.
+
+    Also when Python runs unbuffered (PYTHONUNBUFFERED, set in many container images): there
+    each RECORD line would be a write system call of its own, and each call lets a request
+    thread take the GIL. The Singer stream is flushed where it matters either way (before every
+    message that is not a RECORD, and at exit), so a buffer changes no guarantee. Text written
+    to stdout (a `print`) is still flushed at each newline when the run is unbuffered, as the
+    user asked, and in order with the Singer lines (`write_through`)."""
     stdout = sys.stdout
     buffer = getattr(stdout, "buffer", None)
-    if not isinstance(stdout, io.TextIOWrapper) or not isinstance(buffer, io.BufferedWriter):
+    unbuffered = isinstance(buffer, io.FileIO)
+    if not isinstance(stdout, io.TextIOWrapper) or not (
+        unbuffered or isinstance(buffer, io.BufferedWriter)
+    ):
         return
     try:
         fileno = stdout.fileno()
@@ -168,5 +179,6 @@ def enlarge_stdout_buffer() -> None:
         io.BufferedWriter(raw, buffer_size=STDOUT_BUFFER_BYTES),
         encoding=stdout.encoding,
         errors=stdout.errors,
-        line_buffering=stdout.line_buffering,
+        line_buffering=stdout.line_buffering or unbuffered,
+        write_through=unbuffered,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -50,6 +51,7 @@ def test_benchmark_script_reports_our_tap_on_small_contacts():
     assert settings["scale"] == "small"
     assert settings["streams"] == ["contacts"]
     assert settings["rate_limit_per_10s"] == 1666  # 10,000/min by default
+    assert settings["pythonunbuffered"] is bool(os.environ.get("PYTHONUNBUFFERED"))
     assert list(report["taps"]) == ["ours"]
     ours = report["taps"]["ours"]
     assert ours["rounds"] == 1

@@ -130,10 +130,10 @@ sys.stderr.write(" ".join(map(str, sizes)))
 """
 
 
-@pytest.mark.parametrize(("unbuffered", "expected"), [(False, [0, 0]), (True, [100, 100_000])])
-def test_the_command_s_stdout_holds_records_until_a_state(tmp_path, unbuffered, expected):
+@pytest.mark.parametrize("unbuffered", [False, True])
+def test_the_command_s_stdout_holds_records_until_a_state(tmp_path, unbuffered):
     """100 KB of RECORD lines stay in the command's 256 KB stdout buffer (the default 8 KB
-    one would have made a dozen writes) until the STATE; PYTHONUNBUFFERED is respected."""
+    one would have made a dozen writes; PYTHONUNBUFFERED one write per line) until the STATE."""
     import os
     import subprocess
     import sys
@@ -151,5 +151,42 @@ def test_the_command_s_stdout_holds_records_until_a_state(tmp_path, unbuffered, 
             env=env,
             check=True,
         )
-    assert [int(n) for n in proc.stderr.split()] == [*expected, 100_018]
+    assert [int(n) for n in proc.stderr.split()] == [0, 0, 100_018]
     assert out.read_bytes().endswith(b'{"type": "STATE"}\n')
+
+
+_PRINT_PROBE = """
+import os, sys
+from tap_intercom.output import enlarge_stdout_buffer, write_stdout_bytes
+enlarge_stdout_buffer()
+write_stdout_bytes(b"record\\n", flush=False)
+print("text")
+sys.stderr.write(str(os.path.getsize(sys.argv[1])))
+"""
+
+
+@pytest.mark.parametrize(("unbuffered", "expected"), [(False, 0), (True, 12)])
+def test_under_pythonunbuffered_printed_text_is_still_flushed_at_once(
+    tmp_path, unbuffered, expected
+):
+    """The buffer holds RECORD lines only: a line printed to stdout in an unbuffered run
+    reaches the file at once, after the lines written before it."""
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "out.txt"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    with out.open("wb") as stdout:
+        proc = subprocess.run(
+            [sys.executable, "-c", _PRINT_PROBE, str(out)],
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            check=True,
+        )
+    assert int(proc.stderr) == expected
+    assert out.read_bytes() == b"record\ntext\n"

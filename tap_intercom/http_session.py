@@ -33,6 +33,7 @@ from requests.structures import CaseInsensitiveDict
 from requests.utils import resolve_proxies
 
 from tap_intercom.links import ForeignLinkError, is_on_base
+from tap_intercom.sdk_seams import read_whole_body
 
 if t.TYPE_CHECKING:
     from tap_intercom.rate_limit import RateLimitGovernor
@@ -40,7 +41,8 @@ if t.TYPE_CHECKING:
 
 
 class GovernedAdapter(HTTPAdapter):
-    """An HTTP adapter that asks the governor before each request and reports each answer."""
+    """An HTTP adapter that asks the governor before each request and reports each answer.
+    A response not sent as a stream comes back with its body read (`read_whole_body`)."""
 
     def __init__(
         self, governor: RateLimitGovernor, stats: RunStats, pool_size: int, base_url: str
@@ -64,6 +66,8 @@ class GovernedAdapter(HTTPAdapter):
         try:
             response = super().send(request, *args, **kwargs)
             headers = response.headers
+            if not kwargs.get("stream") and response.raw is not None:
+                read_whole_body(response)
         finally:
             self._governor.release(headers)
         self._stats.count_request()

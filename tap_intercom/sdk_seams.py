@@ -12,12 +12,14 @@ import datetime
 import typing as t
 from functools import cached_property
 
+import requests
 from singer_sdk import RESTStream, Tap
 from singer_sdk.exceptions import ConfigValidationError
 from singer_sdk.helpers._state import StateWriter
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.mapper import SameRecordTransform
 from singer_sdk.singerlib import RecordMessage, StateMessage
+from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError, SSLError
 
 from tap_intercom.errors import ConfigError
 
@@ -25,7 +27,6 @@ if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from types import FrameType
 
-    import requests
     from singer_sdk.helpers.types import Context, Record
     from singer_sdk.pagination import BaseAPIPaginator
     from singer_sdk.singerlib import MetadataMapping
@@ -49,8 +50,8 @@ SDK_METHODS: tuple[tuple[type, str], ...] = (
 #: Non-public SDK instance attributes used here: on a tap, and on a stream.
 SDK_TAP_ATTRIBUTES = ("_state_writer",)
 SDK_STREAM_ATTRIBUTES = ("_stream_version", "_schema", "_metadata")
-#: Non-public attribute of `requests.Response` used here.
-REQUESTS_RESPONSE_ATTRIBUTES = ("_content",)
+#: Non-public attributes of `requests.Response` used here.
+REQUESTS_RESPONSE_ATTRIBUTES = ("_content", "_content_consumed")
 
 
 class PassThroughStateWriter(StateWriter):
@@ -247,3 +248,21 @@ def forget_raw_body(response: requests.Response) -> None:
     """Drop a parsed response's raw bytes (`requests.Response._content`): only the parsed body
     is read afterwards, and a page waiting in the search lookahead would hold both."""
     response._content = b""
+
+
+def read_whole_body(response: requests.Response) -> None:
+    """Read the body of a response sent with `stream=False` in one call, as `Response.content`
+    would read it in 10 KB chunks (each chunk a trip through urllib3's and requests' layers),
+    with the errors it would raise for a body that breaks off, cannot be decoded or times out."""
+    try:
+        data = response.raw.read(decode_content=True)
+    except ProtocolError as exc:
+        raise requests.exceptions.ChunkedEncodingError(exc) from exc
+    except DecodeError as exc:
+        raise requests.exceptions.ContentDecodingError(exc) from exc
+    except ReadTimeoutError as exc:
+        raise requests.exceptions.ConnectionError(exc) from exc
+    except SSLError as exc:
+        raise requests.exceptions.SSLError(exc) from exc
+    response._content = data or b""
+    response._content_consumed = True

@@ -234,3 +234,83 @@ def test_prepare_get_drops_a_header_set_to_none_and_refuses_a_bad_one() -> None:
         prepare_get(
             session, url, params=None, headers={"User-Agent": "a\r\nX-Injected: 1"}, auth=_bearer
         )
+
+
+# --- the body, read in one call -----------------------------------------------------------------
+
+_BODY = json.dumps({"data": [{"id": str(n), "name": "x" * 40} for n in range(2_000)]}).encode()
+
+
+class _BodyServer:
+    """Serves `_BODY` at /plain, gzip-compressed at /gzip, and a body that breaks off halfway
+    (Content-Length promises more) at /truncated."""
+
+    def __enter__(self):
+        import gzip
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format, *args):
+                pass
+
+            def do_GET(self):
+                body = gzip.compress(_BODY) if self.path == "/gzip" else _BODY
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                if self.path == "/gzip":
+                    self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(len(body)))
+                if self.path == "/truncated":
+                    self.send_header("Connection", "close")
+                    self.end_headers()
+                    self.wfile.write(body[: len(body) // 2])
+                    self.wfile.flush()
+                    self.close_connection = True
+                    return
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _adapter_send(base_url: str, path: str, **kwargs):
+    """One request through the session's adapter alone (`Session.send` would read the body
+    itself when not streaming, and hide whether the adapter did)."""
+    session = session_for(base_url)
+    prepared = session.prepare_request(requests.Request("GET", base_url + path))
+    return session.get_adapter(prepared.url).send(prepared, timeout=10, **kwargs)
+
+
+@pytest.mark.parametrize("path", ["/plain", "/gzip"])
+def test_a_response_comes_back_with_its_body_read_and_decoded(clean_proxy_env, path):
+    with _BodyServer() as server:
+        response = _adapter_send(server.url, path)
+        assert response.raw.tell() > 0  # read by the adapter, before `.content` is asked for
+        assert response.content == _BODY
+        assert response.json()["data"][1999]["id"] == "1999"
+
+
+def test_a_streamed_response_keeps_its_body_unread(clean_proxy_env):
+    with _BodyServer() as server:
+        response = _adapter_send(server.url, "/plain", stream=True)
+        assert response.raw.tell() == 0
+        assert response.content == _BODY
+
+
+def test_a_body_that_breaks_off_raises_what_requests_raises(clean_proxy_env):
+    """The retry rules know requests' error for a cut body (`ChunkedEncodingError`)."""
+    with _BodyServer() as server:
+        plain = requests.Session()
+        plain.trust_env = False
+        with pytest.raises(requests.exceptions.ChunkedEncodingError):
+            _ = plain.get(server.url + "/truncated", timeout=10).content
+        with pytest.raises(requests.exceptions.ChunkedEncodingError):
+            _adapter_send(server.url, "/truncated")

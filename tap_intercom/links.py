@@ -17,7 +17,7 @@ from singer_sdk.exceptions import FatalAPIError
 
 from tap_intercom.errors import UserFacingError
 
-__all__ = ["ForeignLinkError", "is_on_base", "on_base"]
+__all__ = ["ForeignLinkError", "endpoint_template", "is_on_base", "on_base"]
 
 #: The first path segment of every path in Intercom's API descriptions (2.14, 2.15, 2.16 and
 #: Preview): a link whose path starts with one of these is an Intercom API path.
@@ -89,3 +89,17 @@ def on_base(link: str, base_url: str, *, relative_to: str | None = None) -> str:
         f"requests only to the configured base ({base_url}): check `api_url`"
     )
     raise ForeignLinkError(msg)
+
+
+def endpoint_template(url: str, base_url: str) -> str:
+    """The API path `url` requests, below the base's prefix, with each id segment (one that
+    holds a digit) written `{id}`: `/contacts/{id}/companies` for any contact's company list,
+    the name its request goes by in the run's METRIC lines."""
+    path = urlsplit(url).path
+    prefix = _prefix(urlsplit(base_url))
+    if prefix and _under(path, prefix):
+        path = path[len(prefix) :]
+    segments = path.split("/")
+    return "/".join(
+        "{id}" if any(char.isdigit() for char in segment) else segment for segment in segments
+    )

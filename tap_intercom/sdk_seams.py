@@ -22,6 +22,7 @@ from singer_sdk.singerlib import RecordMessage, StateMessage
 from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError, SSLError
 
 from tap_intercom.errors import ConfigError
+from tap_intercom.links import endpoint_template
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -46,6 +47,7 @@ SDK_METHODS: tuple[tuple[type, str], ...] = (
     (RESTStream, "_increment_stream_state"),
     (RESTStream, "_write_activate_version_message"),
     (RESTStream, "_generate_record_messages"),
+    (RESTStream, "_write_request_duration_log"),
 )
 #: Non-public SDK instance attributes used here: on a tap, and on a stream.
 SDK_TAP_ATTRIBUTES = ("_state_writer",)
@@ -158,6 +160,23 @@ class StreamSeams(RESTStream[t.Any]):
         """`_request` wrapped in the stream's retry decorator once, as the SDK wraps it once
         per partition (each call of the wrapper keeps its own tries and waits)."""
         return self.request_decorator(self._request)
+
+    def _write_request_duration_log(
+        self,
+        endpoint: str,
+        response: requests.Response,
+        context: Context | None,
+        extra_tags: dict | None,
+    ) -> None:
+        """The SDK names every request of a stream by the stream's `path` in its METRIC line,
+        so a contact's company list was logged as `/contacts/search`; each request is named by
+        its own path instead (`links.endpoint_template`)."""
+        url = response.request.url if response.request is not None else None
+        if url:
+            endpoint = endpoint_template(url, self.url_base)
+        super()._write_request_duration_log(
+            endpoint=endpoint, response=response, context=context, extra_tags=extra_tags
+        )
 
     def send_once(
         self, prepared: requests.PreparedRequest, context: Context | None

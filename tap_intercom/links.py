@@ -53,6 +53,11 @@ def _under(path: str, prefix: str) -> bool:
     return not prefix or path == prefix or path.startswith(prefix + "/")
 
 
+def _below_prefix(path: str, prefix: str) -> str:
+    """`path` without the base's prefix, when it lies under it."""
+    return path[len(prefix) :] if prefix and _under(path, prefix) else path
+
+
 def is_on_base(url: str, base_url: str) -> bool:
     """Whether `url` is on the base: same scheme, host and port, under its path prefix."""
     parts, base = urlsplit(url), urlsplit(base_url)
@@ -77,9 +82,7 @@ def on_base(link: str, base_url: str, *, relative_to: str | None = None) -> str:
         return url
     parts, base = urlsplit(url), urlsplit(base_url)
     prefix = _prefix(base)
-    path = parts.path
-    if prefix and _under(path, prefix):
-        path = path[len(prefix) :]
+    path = _below_prefix(parts.path, prefix)
     if parts.scheme in _DEFAULT_PORTS and _api_path(path):
         return urlunsplit((base.scheme, base.netloc, prefix + path, parts.query, ""))
     host = f"{parts.hostname}:{parts.port}" if parts.port else parts.hostname
@@ -95,10 +98,7 @@ def endpoint_template(url: str, base_url: str) -> str:
     """The API path `url` requests, below the base's prefix, with each id segment (one that
     holds a digit) written `{id}`: `/contacts/{id}/companies` for any contact's company list,
     the name its request goes by in the run's METRIC lines."""
-    path = urlsplit(url).path
-    prefix = _prefix(urlsplit(base_url))
-    if prefix and _under(path, prefix):
-        path = path[len(prefix) :]
+    path = _below_prefix(urlsplit(url).path, _prefix(urlsplit(base_url)))
     segments = path.split("/")
     return "/".join(
         "{id}" if any(char.isdigit() for char in segment) else segment for segment in segments

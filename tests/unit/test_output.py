@@ -6,7 +6,11 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import os
+import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from singer_sdk.io_base import SingerWriter
@@ -114,6 +118,24 @@ def test_each_line_means_what_the_sdks_writer_wrote(message, monkeypatch):
     assert list(parse(ours)) == list(parse(sdk))  # the same keys, in the same order
 
 
+def _run_probe(probe: str, out: Path, *, unbuffered: bool) -> tuple[str, bytes]:
+    """Run `probe` in a new Python with stdout on the file `out` (its path the probe's only
+    argument), PYTHONUNBUFFERED set or not: what it wrote to stderr, and the file's bytes."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    with out.open("wb") as stdout:
+        proc = subprocess.run(
+            [sys.executable, "-c", probe, str(out)],
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            check=True,
+        )
+    return proc.stderr, out.read_bytes()
+
+
 _BUFFER_PROBE = """
 import os, sys
 from tap_intercom.output import enlarge_stdout_buffer, write_stdout_bytes
@@ -134,25 +156,9 @@ sys.stderr.write(" ".join(map(str, sizes)))
 def test_the_command_s_stdout_holds_records_until_a_state(tmp_path, unbuffered):
     """100 KB of RECORD lines stay in the command's 256 KB stdout buffer (the default 8 KB
     one would have made a dozen writes; PYTHONUNBUFFERED one write per line) until the STATE."""
-    import os
-    import subprocess
-    import sys
-
-    out = tmp_path / "out.jsonl"
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
-    if unbuffered:
-        env["PYTHONUNBUFFERED"] = "1"
-    with out.open("wb") as stdout:
-        proc = subprocess.run(
-            [sys.executable, "-c", _BUFFER_PROBE, str(out)],
-            stdout=stdout,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-            check=True,
-        )
-    assert [int(n) for n in proc.stderr.split()] == [0, 0, 100_018]
-    assert out.read_bytes().endswith(b'{"type": "STATE"}\n')
+    stderr, written = _run_probe(_BUFFER_PROBE, tmp_path / "out.jsonl", unbuffered=unbuffered)
+    assert [int(n) for n in stderr.split()] == [0, 0, 100_018]
+    assert written.endswith(b'{"type": "STATE"}\n')
 
 
 _PRINT_PROBE = """
@@ -171,22 +177,6 @@ def test_under_pythonunbuffered_printed_text_is_still_flushed_at_once(
 ):
     """The buffer holds RECORD lines only: a line printed to stdout in an unbuffered run
     reaches the file at once, after the lines written before it."""
-    import os
-    import subprocess
-    import sys
-
-    out = tmp_path / "out.txt"
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
-    if unbuffered:
-        env["PYTHONUNBUFFERED"] = "1"
-    with out.open("wb") as stdout:
-        proc = subprocess.run(
-            [sys.executable, "-c", _PRINT_PROBE, str(out)],
-            stdout=stdout,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-            check=True,
-        )
-    assert int(proc.stderr) == expected
-    assert out.read_bytes() == b"record\ntext\n"
+    stderr, written = _run_probe(_PRINT_PROBE, tmp_path / "out.txt", unbuffered=unbuffered)
+    assert int(stderr) == expected
+    assert written == b"record\ntext\n"

@@ -16,7 +16,7 @@ import requests
 from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, RetriableAPIError
 
 from tap_intercom.errors import UserFacingError
-from tap_intercom.memory import configure_malloc
+from tap_intercom.memory import configure_malloc, space_out_cycle_collection
 from tap_intercom.output import enlarge_stdout_buffer
 from tap_intercom.tap import TapIntercom
 
@@ -74,6 +74,7 @@ def load_dotenv_for_env_config(argv: list[str]) -> None:
 def cli() -> None:
     """Console entry point: the SDK command, with user mistakes reported in one line."""
     configure_malloc()  # before any thread exists (see tap_intercom.memory)
+    space_out_cycle_collection()
     enlarge_stdout_buffer()
     try:
         load_dotenv_for_env_config(sys.argv[1:])

@@ -1,4 +1,4 @@
-"""Keep glibc's allocator from growing the tap's memory with its thread count and run length.
+"""Process-wide memory settings made once at start: glibc's allocator, Python's cycle collector.
 
 Two glibc defaults make peak RSS grow with the size of a sync rather than with what the
 tap holds at once. Still needed with one worker pool for the run: at the fake's `large` scale
@@ -20,11 +20,21 @@ Call :func:`configure_malloc` once, at process start, before any thread is creat
 (arenas that already exist are not merged). Everything is a no-op off glibc (macOS, musl,
 Windows), and a setting the user made in the environment (`MALLOC_ARENA_MAX`,
 `MALLOC_MMAP_THRESHOLD_` or `GLIBC_TUNABLES`) is left alone.
+
+:func:`space_out_cycle_collection` raises the cycle collector's first threshold. A record is
+a tree of freshly parsed dicts and lists that dies, without cycles, once its line is
+written; but a page's records live until the page is done, long enough for Python's default
+(a collection every 700 net container allocations) to walk them again and again and to
+promote them into the older generations, whose collections walk everything the tap holds.
+With a threshold of 50,000 the collector still runs whenever that many containers are
+outstanding, so garbage cycles (a traceback, a closed connection) cannot pile up beyond
+that; the records themselves are freed by reference counting either way.
 """
 
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import sys
 import typing as t
@@ -36,6 +46,9 @@ M_ARENA_MAX = -8
 DEFAULT_ARENA_MAX = 2
 #: glibc's initial threshold (128 KiB), kept fixed instead of rising after large frees.
 DEFAULT_MMAP_THRESHOLD = 128 * 1024
+
+#: Net container allocations between two youngest-generation collections (Python's is 700).
+GC_FIRST_THRESHOLD = 50_000
 
 Environ = t.Mapping[str, str]
 
@@ -91,3 +104,16 @@ def configure_malloc(environ: Environ | None = None) -> dict[str, bool]:
         "arena_max": limit_malloc_arenas(environ=environ),
         "mmap_threshold": fix_mmap_threshold(environ=environ),
     }
+
+
+def space_out_cycle_collection(first_threshold: int = GC_FIRST_THRESHOLD) -> bool:
+    """Raise the cycle collector's first threshold to `first_threshold` (see the module
+    docstring), keeping the older generations' ratios; False if the collector is off or
+    already spaced out as far (a caller's own setting is never lowered)."""
+    if not gc.isenabled():
+        return False
+    first, *older = gc.get_threshold()
+    if first == 0 or first >= first_threshold:
+        return False
+    gc.set_threshold(first_threshold, *older)
+    return True

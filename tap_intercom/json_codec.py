@@ -55,7 +55,16 @@ def dumps_line(value: t.Any) -> bytes:
         data = _encoder.encode(value)
     except (TypeError, ValueError, OverflowError):
         return serialize_json(value).encode() + b"\n"
-    if not data.isascii() and (b"\xe2\x80" in data or b"\xc2\x85" in data):
+    if not data.isascii() and _has_line_break(data):
         for raw, escaped in _LINE_BREAKS:
             data = data.replace(raw, escaped)
     return data + b"\n"
+
+
+def _has_line_break(data: bytes) -> bool:
+    """Whether UTF-8 `data` holds U+2028, U+2029 or U+0085. A one-byte search is a memchr;
+    a search for two or more bytes walks the line (about 2 µs for a 2.3 KB contact line), so
+    each longer search runs only where one byte of its sequence occurs at all."""
+    return (b"\xe2" in data and (b"\xe2\x80\xa8" in data or b"\xe2\x80\xa9" in data)) or (
+        b"\x85" in data and b"\xc2\x85" in data
+    )

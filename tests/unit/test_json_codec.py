@@ -74,6 +74,52 @@ def test_line_breaks_that_str_splitlines_knows_stay_escaped():
     assert stdlib_loads(line) == {"a": "x\u2028y\u2029z\x85w\x0b\x1c"}
 
 
+def _escaped_everywhere(value) -> bytes:
+    """The line with every U+2028/U+2029/U+0085 escaped, without first checking for them."""
+    data = json_codec._encoder.encode(value)
+    for raw, escaped in json_codec._LINE_BREAKS:
+        data = data.replace(raw, escaped)
+    return data + b"\n"
+
+
+#: Text near the line breaks in UTF-8: U+2019 and U+2026 share their first two bytes,
+#: U+00C5 and U+0105 end in `\x85`, U+00A0 is `\xc2\xa0`.
+NEAR_LINE_BREAKS = st.text(
+    alphabet=st.sampled_from(
+        [
+            "\u2028",
+            "\u2029",
+            "\x85",
+            "\u2019",
+            "\u2026",
+            "\xc5",
+            "\u0105",
+            "\xa0",
+            "\xe2",
+            "a",
+            "é",
+            "王",
+        ]
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(NEAR_LINE_BREAKS | st.text(), max_size=4))
+def test_line_breaks_are_escaped_exactly_where_they_occur(texts):
+    value = {"texts": texts}
+    assert json_codec.dumps_line(value) == _escaped_everywhere(value)
+
+
+@pytest.mark.parametrize(
+    "text", ["\u2028", "\u2029", "\x85", "\u2019\u2026\xc5\u0105\xa0", "\u2019\u2029", "\xc5\x85"]
+)
+def test_each_line_break_is_found_beside_its_near_misses(text):
+    assert json_codec.dumps_line({"a": text}) == _escaped_everywhere({"a": text})
+    assert len(json_codec.dumps_line({"a": text}).decode().splitlines()) == 1
+
+
 def test_non_ascii_text_is_utf8_not_escapes():
     assert json_codec.dumps_line({"name": "Zoë 王"}) == '{"name":"Zoë 王"}\n'.encode()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typing as t
+from functools import cached_property
 
 from tap_intercom import bounds, tombstones
 from tap_intercom.api_versions import contact_search_compares_days
@@ -55,8 +56,6 @@ class ContactsStream(ParentStream, SearchStream):
         self.vanished: set[str] = set()
         #: Merged-away contacts tombstoned this run (a lead is named by every run of its user).
         self.tombstoned: set[str] = set()
-        #: `_inline_entry_keys` per list field (written by any worker, always the same value).
-        self._entry_keys: dict[str, frozenset[str] | None] = {}
 
     def asks_merge_history(self) -> bool:
         """2.16+ (`contact_merge_history`): search returns each user's `merge_history`."""
@@ -186,7 +185,7 @@ class ContactsStream(ParentStream, SearchStream):
         """A fetched entry in the shape of an inline one, so a contact looks the same whether
         its list was inline or fetched (`/contacts/{id}/companies` returns whole companies,
         whose other fields belong to the companies table)."""
-        declared = self._inline_entry_keys(field)
+        declared = self._inline_entry_keys[field]
         if declared is None:
             entry = dict(item)
         else:
@@ -196,13 +195,15 @@ class ContactsStream(ParentStream, SearchStream):
             entry["url"] = f"/{field}/{item['id']}"
         return entry
 
-    def _inline_entry_keys(self, field: str) -> frozenset[str] | None:
-        """The keys an entry of `field` declares in the schema (None: any key)."""
-        if field not in self._entry_keys:
+    @cached_property
+    def _inline_entry_keys(self) -> dict[str, frozenset[str] | None]:
+        """The keys an entry of each expanded list declares in the schema (None: any key)."""
+        keys: dict[str, frozenset[str] | None] = {}
+        for field in EXPANDED_LISTS:
             items = self.effective_schema.get("properties", {}).get(field, {}).get("items", {})
             declared = items.get("properties") if isinstance(items, dict) else None
-            self._entry_keys[field] = frozenset(declared) if isinstance(declared, dict) else None
-        return self._entry_keys[field]
+            keys[field] = frozenset(declared) if isinstance(declared, dict) else None
+        return keys
 
     def _full_list(self, contact_id: str, field: str, url: str, context: Context | None) -> list:
         """Every entry of a contact's addressable list, following its pagination."""

@@ -31,25 +31,23 @@ def test_off_linux_nothing_is_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
     assert memory._glibc() is None
 
 
-@pytest.mark.skipif(memory._glibc() is None, reason="needs glibc")
-def test_sets_both_parameters_on_glibc() -> None:
-    # In a fresh interpreter: mallopt changes the whole process, not just this test.
-    code = (
-        "import sys; from tap_intercom.memory import configure_malloc; "
-        "sys.exit(0 if configure_malloc(environ={}) == "
-        "{'arena_max': True, 'mmap_threshold': True} else 1)"
-    )
-    proc = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True)
-    assert proc.returncode == 0, proc.stderr
-
-
 def _in_fresh_interpreter(code: str) -> str:
-    """Run `code` in a new interpreter (the collector's thresholds are process-wide)."""
+    """Run `code` in a new interpreter (mallopt and the collector's thresholds are process-wide)."""
     proc = subprocess.run(
         [sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=60
     )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout.strip()
+
+
+@pytest.mark.skipif(memory._glibc() is None, reason="needs glibc")
+def test_sets_both_parameters_on_glibc() -> None:
+    # In a fresh interpreter: mallopt changes the whole process, not just this test.
+    _in_fresh_interpreter(
+        "import sys; from tap_intercom.memory import configure_malloc; "
+        "sys.exit(0 if configure_malloc(environ={}) == "
+        "{'arena_max': True, 'mmap_threshold': True} else 1)"
+    )
 
 
 def test_cycle_collection_is_spaced_out_keeping_the_older_ratios() -> None:
@@ -73,7 +71,7 @@ def test_a_collector_that_is_off_or_already_spaced_out_is_left_alone() -> None:
 
 
 def test_garbage_cycles_are_still_collected() -> None:
-    # 200,000 self-referencing dicts: with the raised threshold they are still freed on the
+    # 200,000 self-referencing objects: with the raised threshold they are still freed on the
     # way (at most one threshold's worth outstanding), without an explicit gc.collect().
     out = _in_fresh_interpreter(
         "import gc, weakref\n"

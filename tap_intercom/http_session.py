@@ -4,7 +4,9 @@ The governor sits in a `requests` transport adapter, so it sees every request of
 the SDK's own page requests and the tap's detail fetches alike, from any thread — and the
 headers of every response, also those that are then turned into errors. The adapter also
 refuses any request off the configured API base (a redirect, or a link `links.on_base` did
-not map): the access token goes to that base only.
+not map): the access token goes to that base only. It sends what `transport.DirectTransport`
+reproduces exactly through it (every request of a run without a proxy), anything else
+through `requests`' own adapter.
 
 Proxies: `requests` reads the proxy environment (HTTP(S)_PROXY, ALL_PROXY, NO_PROXY) again for
 every request it sends, walking the whole environment each time -- a CPU cost per request that
@@ -34,6 +36,7 @@ from requests.utils import resolve_proxies
 
 from tap_intercom.links import ForeignLinkError, is_on_base
 from tap_intercom.sdk_seams import read_whole_body
+from tap_intercom.transport import DirectTransport
 
 if t.TYPE_CHECKING:
     from tap_intercom.rate_limit import RateLimitGovernor
@@ -42,7 +45,9 @@ if t.TYPE_CHECKING:
 
 class GovernedAdapter(HTTPAdapter):
     """An HTTP adapter that asks the governor before each request and reports each answer.
-    A response not sent as a stream comes back with its body read (`read_whole_body`)."""
+    A request the direct transport reproduces goes through it (`transport`), any other
+    through `requests`' adapter; a response not sent as a stream comes back with its body read
+    (`read_whole_body`)."""
 
     def __init__(
         self, governor: RateLimitGovernor, stats: RunStats, pool_size: int, base_url: str
@@ -51,8 +56,17 @@ class GovernedAdapter(HTTPAdapter):
         self._governor = governor
         self._stats = stats
         self._base_url = base_url
+        self._direct = DirectTransport()
 
-    def send(self, request: requests.PreparedRequest, *args: t.Any, **kwargs: t.Any) -> t.Any:
+    def send(  # noqa: PLR0917 -- `requests`' BaseAdapter.send signature
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: t.Any = None,
+        verify: t.Any = True,
+        cert: t.Any = None,
+        proxies: t.Any = None,
+    ) -> requests.Response:
         url = request.url or ""
         if not is_on_base(url, self._base_url):
             parts = urlsplit(url)
@@ -64,14 +78,25 @@ class GovernedAdapter(HTTPAdapter):
         self._governor.acquire()
         headers = None
         try:
-            response = super().send(request, *args, **kwargs)
-            headers = response.headers
-            if not kwargs.get("stream") and response.raw is not None:
-                read_whole_body(response)
+            if self._direct.accepts(
+                request, stream=stream, verify=verify, cert=cert, proxies=proxies
+            ):
+                response = self._direct.send(request, timeout=timeout, verify=verify)
+                response.connection = self
+                headers = response.headers
+            else:
+                response = super().send(request, stream, timeout, verify, cert, proxies)
+                headers = response.headers
+                if not stream and response.raw is not None:
+                    read_whole_body(response)
         finally:
             self._governor.release(headers)
         self._stats.count_request()
         return response
+
+    def close(self) -> None:
+        self._direct.close()
+        super().close()
 
 
 def governed_session(

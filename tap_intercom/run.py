@@ -69,6 +69,9 @@ class IntercomRun:
         )
 
     def close(self) -> None:
-        """Stop the worker pool (its queued fetches are cancelled)."""
+        """Stop the worker pool (its queued fetches are cancelled), then close the session's
+        kept-alive connections."""
         if "pool" in self.__dict__:
             self.pool.shutdown(wait=True, cancel_futures=True)
+        if "session" in self.__dict__:
+            self.session.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import typing as t
 from functools import cached_property
 
+import requests
 from singer_sdk.authenticators import BearerTokenAuthenticator
 from singer_sdk.helpers.conform import TypeConformanceLevel
 
@@ -30,7 +31,6 @@ from tap_intercom.stitch import stitch_metadata
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterable
 
-    import requests
     from singer_sdk import Tap
     from singer_sdk.helpers.types import Context
     from singer_sdk.singerlib import MetadataMapping
@@ -40,6 +40,24 @@ if t.TYPE_CHECKING:
     from tap_intercom.run import IntercomRun
 
 PAGE_SIZE = 150
+
+
+class IntercomTokenAuth(BearerTokenAuthenticator):
+    """The SDK's bearer-token authenticator, without a rewrite of every request's URL: its
+    `authenticate_request` also splits, parses and re-encodes the query to add `auth_params`
+    (dropping blank parameters on the way), and a bearer token has none to add."""
+
+    def authenticate_request(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        if self.auth_params:
+            return super().authenticate_request(request)
+        request.headers.update(self.auth_headers)
+        return request
+
+
+def _authenticated_when_sent(prepared: requests.PreparedRequest) -> requests.PreparedRequest:
+    """`auth` of a detail request: none at preparation, as the SDK's `_request` applies the
+    stream's authenticator to every request it sends."""
+    return prepared
 
 
 class IntercomStream(StreamSeams):
@@ -72,8 +90,8 @@ class IntercomStream(StreamSeams):
         return self.run.settings.base_url
 
     @cached_property
-    def authenticator(self) -> BearerTokenAuthenticator:
-        return BearerTokenAuthenticator(token=self.run.settings.access_token)
+    def authenticator(self) -> IntercomTokenAuth:
+        return IntercomTokenAuth(token=self.run.settings.access_token)
 
     @property
     def http_headers(self) -> dict[str, str]:
@@ -155,7 +173,7 @@ class IntercomStream(StreamSeams):
             on_base(url, self.url_base),
             params=params,
             headers={"User-Agent": self.user_agent, **self.http_headers, **(headers or {})},
-            auth=self.authenticator,
+            auth=_authenticated_when_sent,
         )
         return self.send_prepared(prepared, context)
 

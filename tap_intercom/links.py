@@ -11,6 +11,7 @@ off the base as a last line of defence.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 
 from singer_sdk.exceptions import FatalAPIError
@@ -58,10 +59,18 @@ def _below_prefix(path: str, prefix: str) -> str:
     return path[len(prefix) :] if prefix and _under(path, prefix) else path
 
 
+@lru_cache(maxsize=8)
+def _base_origin_and_prefix(base_url: str) -> tuple[tuple[str, str, int | None], str]:
+    """The base's origin and path prefix (a run has one base; every request asks)."""
+    base = urlsplit(base_url)
+    return _origin(base), _prefix(base)
+
+
 def is_on_base(url: str, base_url: str) -> bool:
     """Whether `url` is on the base: same scheme, host and port, under its path prefix."""
-    parts, base = urlsplit(url), urlsplit(base_url)
-    return _origin(parts) == _origin(base) and _under(parts.path, _prefix(base))
+    parts = urlsplit(url)
+    origin, prefix = _base_origin_and_prefix(base_url)
+    return _origin(parts) == origin and _under(parts.path, prefix)
 
 
 def _api_path(path: str) -> bool:

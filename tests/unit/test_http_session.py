@@ -11,7 +11,9 @@ import pytest
 import requests
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from singer_sdk.authenticators import BearerTokenAuthenticator
 
+from tap_intercom.client import IntercomTokenAuth
 from tap_intercom.http_session import environment_proxies, governed_session, prepare_get
 from tap_intercom.rate_limit import RateLimitGovernor
 from tap_intercom.run_stats import RunStats
@@ -314,3 +316,17 @@ def test_a_body_that_breaks_off_raises_what_requests_raises(clean_proxy_env):
             _ = plain.get(server.url + "/truncated", timeout=10).content
         with pytest.raises(requests.exceptions.ChunkedEncodingError):
             _adapter_send(server.url, "/truncated")
+
+
+# --- the authenticator ------------------------------------------------------------------------
+
+
+def test_the_token_authenticator_sets_the_sdk_s_header_and_leaves_the_url_as_it_is() -> None:
+    """The SDK's bearer authenticator re-encodes every URL's query (and drops a blank
+    parameter); the tap's sets the same header and sends the URL as prepared."""
+    url = "https://api.intercom.io/contacts/1/tags?per_page=60&starting_after=WzE%3D&blank="
+    ours = IntercomTokenAuth(token="secret-token")(requests.Request("GET", url).prepare())
+    sdk = BearerTokenAuthenticator(token="secret-token")(requests.Request("GET", url).prepare())
+    assert ours.url == url
+    assert sdk.url != url  # what the SDK's rewrite would have sent instead
+    assert ours.headers["Authorization"] == sdk.headers["Authorization"] == "Bearer secret-token"

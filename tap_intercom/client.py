@@ -10,7 +10,6 @@ from __future__ import annotations
 import typing as t
 from functools import cached_property
 
-import requests
 from singer_sdk.authenticators import BearerTokenAuthenticator
 from singer_sdk.helpers.conform import TypeConformanceLevel
 
@@ -31,6 +30,7 @@ from tap_intercom.stitch import stitch_metadata
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterable
 
+    import requests
     from singer_sdk import Tap
     from singer_sdk.helpers.types import Context
     from singer_sdk.singerlib import MetadataMapping
@@ -52,12 +52,6 @@ class IntercomTokenAuth(BearerTokenAuthenticator):
             return super().authenticate_request(request)
         request.headers.update(self.auth_headers)
         return request
-
-
-def _authenticated_when_sent(prepared: requests.PreparedRequest) -> requests.PreparedRequest:
-    """`auth` of a detail request: none at preparation, as the SDK's `_request` applies the
-    stream's authenticator to every request it sends."""
-    return prepared
 
 
 class IntercomStream(StreamSeams):
@@ -173,8 +167,7 @@ class IntercomStream(StreamSeams):
             on_base(url, self.url_base),
             params=params,
             headers={"User-Agent": self.user_agent, **self.http_headers, **(headers or {})},
-            auth=_authenticated_when_sent,
-        )
+        )  # no `auth`: the SDK's `_request` applies the authenticator to every request it sends
         return self.send_prepared(prepared, context)
 
     def fetch_json(self, url: str, **kwargs: t.Any) -> t.Any:

@@ -83,12 +83,11 @@ class GovernedAdapter(HTTPAdapter):
             ):
                 response = self._direct.send(request, timeout=timeout, verify=verify)
                 response.connection = self
-                headers = response.headers
             else:
                 response = super().send(request, stream, timeout, verify, cert, proxies)
-                headers = response.headers
-                if not stream and response.raw is not None:
-                    read_whole_body(response)
+            headers = response.headers
+            if not stream and response.raw is not None:
+                read_whole_body(response)
         finally:
             self._governor.release(headers)
         self._stats.count_request()
@@ -147,7 +146,7 @@ def prepare_get(
     *,
     params: t.Mapping[str, t.Any] | None,
     headers: t.Mapping[str, str],
-    auth: t.Callable[[requests.PreparedRequest], requests.PreparedRequest],
+    auth: t.Callable[[requests.PreparedRequest], requests.PreparedRequest] | None = None,
 ) -> requests.PreparedRequest:
     """`session.prepare_request(requests.Request("GET", url, params=params, headers=headers,
     auth=auth))`, built directly when the result is the same (see the module docstring)."""
@@ -164,4 +163,4 @@ def prepare_get(
     prepared.prepare_headers({name: value for name, value in merged.items() if value is not None})
     prepared.prepare_cookies(RequestsCookieJar())  # what `prepare_request` merges from no cookies
     prepared.prepare_hooks(session.hooks)  # the session's hooks, as `prepare_request` merges them
-    return auth(prepared)
+    return prepared if auth is None else auth(prepared)

@@ -283,5 +283,11 @@ def read_whole_body(response: requests.Response) -> None:
         raise requests.exceptions.ConnectionError(exc) from exc
     except SSLError as exc:
         raise requests.exceptions.SSLError(exc) from exc
-    response._content = data or b""
+    set_body(response, data or b"")
+
+
+def set_body(response: requests.Response, data: bytes) -> None:
+    """Give a response its whole body, read: what `Response.content` leaves behind
+    (`_content`, and `_content_consumed` so that nothing reads `raw` again)."""
+    response._content = data
     response._content_consumed = True

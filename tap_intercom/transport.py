@@ -39,9 +39,10 @@ import requests
 from requests.structures import CaseInsensitiveDict
 from requests.utils import DEFAULT_CA_BUNDLE_PATH, get_encoding_from_headers, select_proxy
 
-#: Content codings decoded here, as urllib3 decodes them without optional packages.
-_DECODED = frozenset({"gzip", "x-gzip", "deflate"})
-_ACCEPTED = _DECODED | {"identity"}
+from tap_intercom.sdk_seams import set_body
+
+#: Content codings `decode_body` undoes (urllib3's without its optional packages), and none.
+_ACCEPTED = frozenset({"gzip", "x-gzip", "deflate", "identity"})
 
 
 def _accepted_codings(headers: t.Mapping[str, str]) -> bool:
@@ -168,10 +169,10 @@ class DirectTransport:
         response.url = request.url or ""
         response.request = request
         try:
-            response._content = decode_body(data, response.headers.get("Content-Encoding"))
+            body = decode_body(data, response.headers.get("Content-Encoding"))
         except (OSError, EOFError, zlib.error) as exc:
             raise requests.exceptions.ContentDecodingError(exc, request=request) from exc
-        response._content_consumed = True
+        set_body(response, body)
         return response
 
     def close(self) -> None:

@@ -31,6 +31,7 @@ if t.TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterable
 
     import requests
+    from requests.structures import CaseInsensitiveDict
     from singer_sdk import Tap
     from singer_sdk.helpers.types import Context
     from singer_sdk.singerlib import MetadataMapping
@@ -162,13 +163,47 @@ class IntercomStream(StreamSeams):
         URL from a response; either is mapped onto the configured API base (`links.on_base`)."""
         if not url.startswith(("http://", "https://")):
             url = "/" + url.lstrip("/")  # a path, never a `//host/...` reference
-        prepared = prepare_get(
+        url = on_base(url, self.url_base)
+        direct = headers is None and self._direct_headers is not None
+        if direct and self.run.direct_gets.takes(url, params):
+            return self._direct_get_with_retries(url, params, context)
+        return self.send_prepared(self._prepared_get(url, params, headers), context)
+
+    def _prepared_get(
+        self, url: str, params: dict[str, t.Any] | None, headers: dict[str, str] | None
+    ) -> requests.PreparedRequest:
+        return prepare_get(
             self.requests_session,
-            on_base(url, self.url_base),
+            url,
             params=params,
             headers={"User-Agent": self.user_agent, **self.http_headers, **(headers or {})},
         )  # no `auth`: the SDK's `_request` applies the authenticator to every request it sends
-        return self.send_prepared(prepared, context)
+
+    @cached_property
+    def _direct_headers(self) -> CaseInsensitiveDict[str] | None:
+        """The headers the session's way would send with every `fetch` (`direct_gets`), or
+        None when this stream's GETs go that way (an authenticator that adds parameters)."""
+        direct = self.run.direct_gets
+        if not direct.enabled or self.authenticator.auth_params:
+            return None
+        return direct.headers_for(
+            {"User-Agent": self.user_agent, **self.http_headers}, self.authenticator.auth_headers
+        )
+
+    @cached_property
+    def _direct_get_with_retries(self) -> Callable[..., requests.Response]:
+        return self.request_decorator(self._direct_get)
+
+    def _direct_get(
+        self, url: str, params: dict[str, t.Any] | None, context: Context | None
+    ) -> requests.Response:
+        """One try of a `fetch` on the direct way; a redirect is sent again the session's way,
+        which follows it."""
+        headers = t.cast("CaseInsensitiveDict[str]", self._direct_headers)
+        response = self.run.direct_gets.get(url, params, headers, timeout=self.timeout)
+        if response.is_redirect:
+            return self.send_once(self._prepared_get(url, params, None), context)
+        return self.finish_sent(response, context)
 
     def fetch_json(self, url: str, **kwargs: t.Any) -> t.Any:
         """`fetch`, returning the parsed JSON body."""

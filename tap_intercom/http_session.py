@@ -67,14 +67,7 @@ class GovernedAdapter(HTTPAdapter):
         cert: t.Any = None,
         proxies: t.Any = None,
     ) -> requests.Response:
-        url = request.url or ""
-        if not is_on_base(url, self._base_url):
-            parts = urlsplit(url)
-            msg = (
-                f"refused a request to {parts.scheme}://{parts.hostname}{parts.path}: the tap "
-                f"sends requests only to the configured base ({self._base_url}); check `api_url`"
-            )
-            raise ForeignLinkError(msg)
+        self._refuse_off_base(request)
         self._governor.acquire()
         headers = None
         try:
@@ -92,6 +85,41 @@ class GovernedAdapter(HTTPAdapter):
             self._governor.release(headers)
         self._stats.count_request()
         return response
+
+    def send_direct(
+        self,
+        request: requests.PreparedRequest,
+        origin: tuple[str, str, int | None],
+        target: str,
+        timeout: t.Any,
+        verify: t.Any,
+    ) -> requests.Response:
+        """`send` for a request the caller has checked the direct transport takes, to the
+        base's `origin` for `target` (`direct_gets`): the same base check, governor and
+        count, without the checks whose answer the caller already knows."""
+        self._refuse_off_base(request)
+        self._governor.acquire()
+        headers = None
+        try:
+            response = self._direct.exchange(
+                origin, request, target=target, timeout=timeout, verify=verify
+            )
+            response.connection = self
+            headers = response.headers
+        finally:
+            self._governor.release(headers)
+        self._stats.count_request()
+        return response
+
+    def _refuse_off_base(self, request: requests.PreparedRequest) -> None:
+        url = request.url or ""
+        if not is_on_base(url, self._base_url):
+            parts = urlsplit(url)
+            msg = (
+                f"refused a request to {parts.scheme}://{parts.hostname}{parts.path}: the tap "
+                f"sends requests only to the configured base ({self._base_url}); check `api_url`"
+            )
+            raise ForeignLinkError(msg)
 
     def close(self) -> None:
         self._direct.close()
@@ -140,6 +168,12 @@ def _plain_params(params: t.Mapping[str, t.Any] | None) -> bool:
     )
 
 
+def plain_get(url: str, params: t.Mapping[str, t.Any] | None) -> bool:
+    """Whether `requests` sends a GET of `url` with `params` as `f"{url}?{urlencode(params)}"`
+    (nothing quoted, re-encoded or dropped)."""
+    return _PLAIN_URL.fullmatch(url) is not None and _plain_params(params)
+
+
 def prepare_get(
     session: requests.Session,
     url: str,
@@ -150,7 +184,7 @@ def prepare_get(
 ) -> requests.PreparedRequest:
     """`session.prepare_request(requests.Request("GET", url, params=params, headers=headers,
     auth=auth))`, built directly when the result is the same (see the module docstring)."""
-    if session.cookies or not _PLAIN_URL.fullmatch(url) or not _plain_params(params):
+    if session.cookies or not plain_get(url, params):
         return session.prepare_request(
             requests.Request("GET", url, params=params or {}, headers=dict(headers), auth=auth)
         )

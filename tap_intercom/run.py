@@ -2,6 +2,8 @@
 
 - `settings`: the config, checked and parsed once;
 - `governor` and `session`: every request of the run goes through one rate governor;
+- `direct_gets`: the session's GETs, sent without its per-request preparation when that
+  gives the same request;
 - `pool`: the one worker pool on which per-record detail requests run;
 - `stats` and `progress`: counters for the progress lines and the end-of-run summary;
 - `data_attributes`: `/data_attributes` read once per model, for discovery and the streams;
@@ -15,6 +17,7 @@ import typing as t
 from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 
+from tap_intercom.direct_gets import DirectGets
 from tap_intercom.http_session import governed_session
 from tap_intercom.rate_limit import RateLimitGovernor
 
@@ -61,6 +64,10 @@ class IntercomRun:
         # Enough kept-alive connections for every worker and every stream's page requests.
         pool_size = self.settings.concurrency + 2 * self.settings.parallel_streams
         return governed_session(self.governor, self.stats, pool_size, self.settings.base_url)
+
+    @cached_property
+    def direct_gets(self) -> DirectGets:
+        return DirectGets(self.session, self.settings.base_url)
 
     @cached_property
     def pool(self) -> ThreadPoolExecutor:

@@ -49,6 +49,8 @@ SDK_METHODS: tuple[tuple[type, str], ...] = (
     (RESTStream, "_generate_record_messages"),
     (RESTStream, "_write_request_duration_log"),
 )
+#: (owner, name) of non-public SDK class attributes read here.
+SDK_CLASS_ATTRIBUTES: tuple[tuple[type, str], ...] = ((RESTStream, "_LOG_REQUEST_METRIC_URLS"),)
 #: Non-public SDK instance attributes used here: on a tap, and on a stream.
 SDK_TAP_ATTRIBUTES = ("_state_writer",)
 SDK_STREAM_ATTRIBUTES = ("_stream_version", "_schema", "_metadata")
@@ -177,6 +179,24 @@ class StreamSeams(RESTStream[t.Any]):
         super()._write_request_duration_log(
             endpoint=endpoint, response=response, context=context, extra_tags=extra_tags
         )
+
+    def finish_sent(
+        self, response: requests.Response, context: Context | None
+    ) -> requests.Response:
+        """What `_request` does once `Session.send` returns (its METRIC line, then
+        `validate_response`), for a request the tap sent without the session (`direct_gets`);
+        the contract test pins `_request`'s body."""
+        request = response.request
+        self._write_request_duration_log(
+            endpoint=self.path,
+            response=response,
+            context=context,
+            extra_tags={"url": request.path_url}
+            if self._LOG_REQUEST_METRIC_URLS and request is not None
+            else None,
+        )
+        self.validate_response(response)
+        return response
 
     def send_once(
         self, prepared: requests.PreparedRequest, context: Context | None

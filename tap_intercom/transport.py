@@ -45,7 +45,8 @@ from tap_intercom.sdk_seams import set_body
 _ACCEPTED = frozenset({"gzip", "x-gzip", "deflate", "identity"})
 
 
-def _accepted_codings(headers: t.Mapping[str, str]) -> bool:
+def accepted_codings(headers: t.Mapping[str, str]) -> bool:
+    """Whether every coding `headers` accept is one `decode_body` undoes."""
     value = headers.get("Accept-Encoding")
     if value is None:
         return True
@@ -117,7 +118,7 @@ class DirectTransport:
             and not select_proxy(url, dict(proxies or {}))
             and (body is None or (isinstance(body, bytes) and "Content-Length" in headers))
             and "User-Agent" in headers
-            and _accepted_codings(headers)
+            and accepted_codings(headers)
         )
 
     def send(
@@ -129,8 +130,27 @@ class DirectTransport:
             port = parts.port
         except ValueError as exc:
             raise requests.exceptions.InvalidURL(exc, request=request) from exc
+        return self.exchange(
+            (parts.scheme, parts.hostname or "", port),
+            request,
+            target=request.path_url,
+            timeout=timeout,
+            verify=verify,
+        )
+
+    def exchange(
+        self,
+        origin: tuple[str, str, int | None],
+        request: requests.PreparedRequest,
+        *,
+        target: str,
+        timeout: t.Any,
+        verify: t.Any,
+    ) -> requests.Response:
+        """Send `request` to `origin` (scheme, host, port) for `target` (its path and query),
+        for a caller that knows both already (`send`, and `direct_gets.DirectGets`)."""
         connect_timeout, read_timeout = _split_timeout(timeout)
-        conn = self._connection(parts.scheme, parts.hostname or "", port, verify)
+        conn = self._connection(*origin, verify)
         conn.timeout = connect_timeout
         if conn.sock is not None and _dropped(conn.sock):
             conn.close()
@@ -142,7 +162,7 @@ class DirectTransport:
             headers = request.headers
             conn.putrequest(
                 request.method or "GET",
-                request.path_url,
+                target,
                 skip_host="Host" in headers,
                 skip_accept_encoding="Accept-Encoding" in headers,
             )

@@ -22,6 +22,9 @@ SYNC_ALL_SHA256 = "e4412393757b4cdc422ba4982705b0a06dfaf80ce249160aa9ab2a81cd7c0
 #: The same for `Stream._generate_record_messages`, whose passes
 #: `StreamSeams._generate_record_messages` skips when they are no-ops.
 RECORD_MESSAGES_SHA256 = "9b5f9fbcdedb7a1aec5673a44f51fd9bd88840f19f0fb29cba9953b9d9095bfe"
+#: The same for `RESTStream._request`, whose steps after `Session.send`
+#: `StreamSeams.finish_sent` repeats for the tap's direct GETs.
+REQUEST_SHA256 = "be6df60d23d63d96d3dc747ab39a7fa0130e7a9500ca1e68f99357f544fbde01"
 
 
 def test_every_sdk_method_the_seams_use_exists() -> None:
@@ -29,6 +32,19 @@ def test_every_sdk_method_the_seams_use_exists() -> None:
         member = inspect.getattr_static(owner, name, None)
         assert member is not None, f"{owner.__name__}.{name} is gone from singer-sdk"
         assert callable(getattr(owner, name)), f"{owner.__name__}.{name} is not a method"
+
+
+def test_every_sdk_class_attribute_the_seams_read_exists() -> None:
+    for owner, name in sdk_seams.SDK_CLASS_ATTRIBUTES:
+        assert hasattr(owner, name), f"{owner.__name__}.{name} is gone from singer-sdk"
+
+
+def test_the_sdk_request_body_is_the_one_finish_sent_repeats() -> None:
+    source = inspect.getsource(RESTStream._request)
+    assert hashlib.sha256(source.encode()).hexdigest() == REQUEST_SHA256, (
+        "singer-sdk changed RESTStream._request: make StreamSeams.finish_sent do what it now "
+        "does after Session.send, then update this"
+    )
 
 
 def test_the_sdk_sync_all_body_is_the_one_the_seam_mirrors() -> None:
@@ -104,6 +120,7 @@ def test_no_module_but_the_seams_touches_a_private_sdk_member() -> None:
         - {name for _, name in sdk_seams.SDK_METHODS}
         - set(sdk_seams.SDK_TAP_ATTRIBUTES)
         - set(sdk_seams.SDK_STREAM_ATTRIBUTES)
+        - {name for _, name in sdk_seams.SDK_CLASS_ATTRIBUTES}
     )
     offenders = [
         f"{path.name}:{use}"

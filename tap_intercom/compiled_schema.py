@@ -55,10 +55,14 @@ class Node:
     ``attempt(value)`` returns the conformed value or a failure sentinel (MISMATCH /
     INVALID); issues inside nested values are reported by their own nodes. ``fast``: Python
     types returned unchanged (exact ``type()`` match), so callers may skip the call.
-    ``json_types``: JSON type names the schema takes, None for anything.
+    ``json_types``: JSON type names the schema takes, None for anything. ``direct``: for
+    values of exactly ``direct_type``, what ``reporting(node)`` returns for them, without its
+    failure check and type dispatch: containers call it for their values of that type. The
+    conformer sets it where such values can be handled so (an object or array that is always
+    conformed, never a failure; the epoch seconds of a date-time).
     """
 
-    __slots__ = ("attempt", "fast", "json_types", "nullable", "path")
+    __slots__ = ("attempt", "direct", "direct_type", "fast", "json_types", "nullable", "path")
 
     def __init__(
         self,
@@ -74,6 +78,8 @@ class Node:
         self.fast = fast
         self.json_types = json_types
         self.nullable = nullable
+        self.direct_type: type | None = None
+        self.direct: Callable[[Any], Any] | None = None
 
     @property
     def passthrough(self) -> bool:

@@ -129,10 +129,19 @@ def _object_conformer(
 ) -> Callable[[dict], dict]:
     """Keep declared keys (conformed) and additional ones if allowed; report the rest."""
     prefix = f"{path}." if path else ""
-    children: dict[str, tuple[frozenset[type], Callable[[Any], Any] | None]] = {}
+    children: dict[
+        str,
+        tuple[
+            frozenset[type],
+            Callable[[Any], Any] | None,
+            type | None,
+            Callable[[Any], Any] | None,
+        ],
+    ] = {}
     for key, subschema in properties.items():
         child = _compile(subschema, prefix + key, reporter)
-        children[key] = (child.fast, None if child.passthrough else reporting(child, reporter))
+        fn = None if child.passthrough else reporting(child, reporter)
+        children[key] = (child.fast, fn, child.direct_type, child.direct)
 
     additional = schema.get("additionalProperties", False)
     keep_extra = additional is True or isinstance(additional, Mapping)
@@ -153,8 +162,14 @@ def _object_conformer(
                 else:
                     report_dropped(prefix + key)
                 continue
-            fast, fn = entry
-            out[key] = item if fn is None or type(item) in fast else fn(item)
+            fast, fn, direct_type, direct = entry
+            kind = type(item)
+            if fn is None or kind in fast:
+                out[key] = item
+            elif kind is direct_type:
+                out[key] = direct(item)  # type: ignore[misc]
+            else:
+                out[key] = fn(item)
         return out
 
     return conform_object
@@ -169,11 +184,23 @@ def _array_conformer(
         return list
     fast = child.fast
     fn = reporting(child, reporter)
+    direct_type, direct = child.direct_type, child.direct
+    if direct is None:
 
-    def conform_array(value: list) -> list:
-        return [item if type(item) in fast else fn(item) for item in value]
+        def conform_array(value: list) -> list:
+            return [item if type(item) in fast else fn(item) for item in value]
 
-    return conform_array
+        return conform_array
+
+    def conform_array_direct(value: list) -> list:
+        return [
+            direct(item)
+            if type(item) is direct_type
+            else (item if type(item) in fast else fn(item))
+            for item in value
+        ]
+
+    return conform_array_direct
 
 
 def _untyped_object_node(
@@ -241,7 +268,12 @@ def _typed_node(
             return None  # "" in a non-string field means "no value"
         return MISMATCH
 
-    return Node(path, attempt, fast=fast, json_types=frozenset(types), nullable=nullable)
+    node = Node(path, attempt, fast=fast, json_types=frozenset(types), nullable=nullable)
+    if conform_object is not None:
+        node.direct_type, node.direct = dict, conform_object
+    elif conform_array is not None:
+        node.direct_type, node.direct = list, conform_array
+    return node
 
 
 def _datetime_node(
@@ -268,13 +300,21 @@ def _datetime_node(
         except ValueError:
             return INVALID
 
-    return Node(
+    def epoch_seconds(value: int) -> Any:
+        if 0 <= value < MILLISECONDS_THRESHOLD:
+            return epoch_seconds_to_datetime(value)
+        return conform(value)
+
+    node = Node(
         path,
         attempt,
         fast=others.fast - {int},  # epoch numbers are converted
         json_types=frozenset(types),
         nullable=nullable,
     )
+    conform = reporting(node, reporter)
+    node.direct_type, node.direct = int, epoch_seconds
+    return node
 
 
 # --------------------------------------------------------------------------- anyOf / oneOf

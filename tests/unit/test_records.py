@@ -321,6 +321,40 @@ def test_datetime_inside_arrays_and_multi_type_fields() -> None:
     }
 
 
+def test_nested_and_listed_epochs_take_every_path_the_top_level_takes() -> None:
+    """Epoch ints inside objects and arrays (converted without the type dispatch) give what a
+    top-level field gives, and a failure among them is still reported at its own path."""
+    schema = nullable(
+        "object",
+        properties={
+            "parts": nullable(
+                "array",
+                items=nullable(
+                    "object", properties={"at": DT, "seen": nullable("array", items=DT)}
+                ),
+            ),
+        },
+    )
+    issues = Issues()
+    record = {"parts": [{"at": 1640760200000, "seen": [-1, 10**20, 0, "0"]}, {"at": 10**20}]}
+    out = compile_conformer(schema, on_issue=issues)(record)
+    assert out == {
+        "parts": [
+            {
+                "at": "2021-12-29T06:43:20.000000Z",
+                "seen": [
+                    "1969-12-31T23:59:59.000000Z",
+                    None,
+                    "1970-01-01T00:00:00.000000Z",
+                    "1970-01-01T00:00:00.000000Z",
+                ],
+            },
+            {"at": None},
+        ]
+    }
+    assert issues.items == [("invalid", "parts[].seen[]"), ("invalid", "parts[].at")]
+
+
 def test_datetime_without_string_type_is_not_converted() -> None:
     schema = nullable("object", properties={"v": nullable("integer", format="date-time")})
     assert compile_conformer(schema)({"v": 946684800}) == {"v": 946684800}

@@ -90,6 +90,7 @@ class SearchStream(IntercomStream):
         self._slice_range: SliceRange | None = None
         #: The slices being read, else None (`sliced_records`).
         self._slices: SlicedSearch | None = None
+        self._last_bookmark_text: tuple[bounds.Epoch, str] | None = None
         self._wrote_while_sliced = False
 
     def get_new_paginator(self) -> CursorPaginator:
@@ -234,15 +235,22 @@ class SearchStream(IntercomStream):
         reader = self._slices
         if reader is None:
             return None
-        return t.cast("str", epoch_to_datetime(reader.progress.watermark()))
+        return self._bookmark_text(reader.progress.watermark())
 
     def own_held_bookmark(self) -> str | None:
         """`held_bookmark`, never below this stream's own bound (a bookmark never moves back)."""
         reader = self._slices
         if reader is None:
             return None
-        epoch = max(reader.progress.watermark(), self.lower_bound)
-        return t.cast("str", epoch_to_datetime(epoch))
+        return self._bookmark_text(max(reader.progress.watermark(), self.lower_bound))
+
+    def _bookmark_text(self, epoch: bounds.Epoch) -> str:
+        """`epoch_to_datetime(epoch)`, kept for the last epoch asked: the held bookmark is asked
+        for after every record and moves far less often."""
+        last = self._last_bookmark_text
+        if last is None or last[0] != epoch:
+            last = self._last_bookmark_text = (epoch, t.cast("str", epoch_to_datetime(epoch)))
+        return last[1]
 
     def cap_bookmark(self, state: dict) -> None:
         held = self.own_held_bookmark()

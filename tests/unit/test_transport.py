@@ -84,6 +84,7 @@ class ScriptedServer(socketserver.ThreadingTCPServer):
     def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.requests: list[bytes] = []
         self.connections = 0
+        self.closed = 0
         self.tls = tls
         self.close_after_answer = False
         self.lock = threading.Lock()
@@ -99,6 +100,19 @@ class ScriptedServer(socketserver.ThreadingTCPServer):
         if self.tls is not None:
             sock = self.tls.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
         return sock, address
+
+    def shutdown_request(self, request) -> None:
+        super().shutdown_request(request)
+        with self.lock:
+            self.closed += 1
+
+    def wait_closed(self, count: int, timeout: float = 5.0) -> None:
+        """Wait until the server has closed `count` connections (a loaded machine may take
+        longer than a fixed sleep)."""
+        deadline = time.monotonic() + timeout
+        while self.closed < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert self.closed >= count, f"the server closed {self.closed} of {count} connections"
 
     def __enter__(self):
         return self
@@ -302,9 +316,9 @@ def test_connections_are_kept_alive_and_a_dropped_one_is_replaced():
             assert session.send(_prepared(session, server.url() + "/plain"), timeout=5).ok
         assert server.connections == 1
         server.close_after_answer = True  # the server closes each idle connection from now on
-        for _ in range(3):
+        for closed in range(1, 4):
             assert session.send(_prepared(session, server.url() + "/plain"), timeout=5).ok
-            time.sleep(0.05)
+            server.wait_closed(closed)
         # The first goes on the open connection; each later one finds the previous closed
         # (noticed before reuse, no error) and opens a new one.
         assert server.connections == 3

@@ -25,14 +25,14 @@ from __future__ import annotations
 import datetime
 import time
 import typing as t
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import requests
 from requests.structures import CaseInsensitiveDict
 from requests.utils import select_proxy
 
-from tap_intercom.http_session import GovernedAdapter, plain_get
-from tap_intercom.transport import accepted_codings
+from tap_intercom.http_session import GovernedAdapter, plain_get, url_with_params
+from tap_intercom.transport import accepted_codings, verifies_tls
 
 if t.TYPE_CHECKING:
     from collections.abc import Mapping
@@ -52,7 +52,7 @@ class DirectGets:
         self.enabled = (
             self._adapter is not None
             and session.cert is None
-            and (self._verify is True or (isinstance(self._verify, str) and bool(self._verify)))
+            and verifies_tls(self._verify)
             and not select_proxy(base_url, dict(session.proxies or {}))
             and not any(session.hooks.values())
         )
@@ -86,7 +86,7 @@ class DirectGets:
         and return the response with its body read and `elapsed` set, as `Session.send` does."""
         request = requests.PreparedRequest()
         request.method = "GET"
-        request.url = f"{url}{'&' if '?' in url else '?'}{urlencode(params)}" if params else url
+        request.url = url_with_params(url, params)
         request.headers = headers
         target = request.url[request.url.index("/", len(self._origin[0]) + 3) :]
         adapter = t.cast("GovernedAdapter", self._adapter)

@@ -67,24 +67,19 @@ class GovernedAdapter(HTTPAdapter):
         cert: t.Any = None,
         proxies: t.Any = None,
     ) -> requests.Response:
-        self._refuse_off_base(request)
-        self._governor.acquire()
-        headers = None
-        try:
+        def sent() -> requests.Response:
             if self._direct.accepts(
                 request, stream=stream, verify=verify, cert=cert, proxies=proxies
             ):
-                response = self._direct.send(request, timeout=timeout, verify=verify)
-                response.connection = self
-            else:
-                response = super().send(request, stream, timeout, verify, cert, proxies)
-            headers = response.headers
+                return self._direct.send(request, timeout=timeout, verify=verify)
+            response = super(GovernedAdapter, self).send(
+                request, stream, timeout, verify, cert, proxies
+            )
             if not stream and response.raw is not None:
                 read_whole_body(response)
-        finally:
-            self._governor.release(headers)
-        self._stats.count_request()
-        return response
+            return response
+
+        return self._governed(request, sent)
 
     def send_direct(
         self,
@@ -97,17 +92,27 @@ class GovernedAdapter(HTTPAdapter):
         """`send` for a request the caller has checked the direct transport takes, to the
         base's `origin` for `target` (`direct_gets`): the same base check, governor and
         count, without the checks whose answer the caller already knows."""
+        return self._governed(
+            request,
+            lambda: self._direct.exchange(
+                origin, request, target=target, timeout=timeout, verify=verify
+            ),
+        )
+
+    def _governed(
+        self, request: requests.PreparedRequest, send: t.Callable[[], requests.Response]
+    ) -> requests.Response:
+        """`send()` on the base only, admitted by the governor, which sees the response's
+        headers (none when it failed); counted."""
         self._refuse_off_base(request)
         self._governor.acquire()
         headers = None
         try:
-            response = self._direct.exchange(
-                origin, request, target=target, timeout=timeout, verify=verify
-            )
-            response.connection = self
+            response = send()
             headers = response.headers
         finally:
             self._governor.release(headers)
+        response.connection = self  # as `HTTPAdapter.build_response` sets it
         self._stats.count_request()
         return response
 
@@ -168,6 +173,11 @@ def _plain_params(params: t.Mapping[str, t.Any] | None) -> bool:
     )
 
 
+def url_with_params(url: str, params: t.Mapping[str, t.Any] | None) -> str:
+    """`url` with plain `params` (`plain_get`) appended, as `requests` writes them."""
+    return f"{url}{'&' if '?' in url else '?'}{urlencode(params)}" if params else url
+
+
 def plain_get(url: str, params: t.Mapping[str, t.Any] | None) -> bool:
     """Whether `requests` sends a GET of `url` with `params` as `f"{url}?{urlencode(params)}"`
     (nothing quoted, re-encoded or dropped)."""
@@ -192,7 +202,7 @@ def prepare_get(
     merged.update(headers)
     prepared = requests.PreparedRequest()
     prepared.prepare_method("GET")
-    prepared.url = f"{url}{'&' if '?' in url else '?'}{urlencode(params)}" if params else url
+    prepared.url = url_with_params(url, params)
     # `requests` drops a header set to None; `prepare_headers` checks each as it always does.
     prepared.prepare_headers({name: value for name, value in merged.items() if value is not None})
     prepared.prepare_cookies(RequestsCookieJar())  # what `prepare_request` merges from no cookies

@@ -53,6 +53,12 @@ def accepted_codings(headers: t.Mapping[str, str]) -> bool:
     return all(part.split(";")[0].strip().lower() in _ACCEPTED for part in value.split(","))
 
 
+def verifies_tls(verify: t.Any) -> bool:
+    """Whether `verify` (as `requests` takes it) asks for verified TLS the transport can give:
+    `True`, or a CA bundle file or directory."""
+    return verify is True or (isinstance(verify, str) and bool(verify))
+
+
 def decode_body(data: bytes, content_encoding: str | None) -> bytes:
     """`data` with its content codings undone, the last applied first; a coding urllib3 would
     not decode either (br, zstd without their packages) is left as is."""
@@ -113,7 +119,7 @@ class DirectTransport:
         return (
             not stream
             and cert is None
-            and (verify is True or (isinstance(verify, str) and bool(verify)))
+            and verifies_tls(verify)
             and url.startswith(("http://", "https://"))
             and not select_proxy(url, dict(proxies or {}))
             and (body is None or (isinstance(body, bytes) and "Content-Length" in headers))

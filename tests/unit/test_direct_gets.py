@@ -19,6 +19,7 @@ from tap_intercom.errors import IntercomNotFoundError
 from tap_intercom.tap import TapIntercom
 from tests.singer_run import base_config
 from tests.unit.test_transport import ANSWERS, ScriptedServer, _response
+from tests.unit.test_transport import _shape as transport_shape
 
 PARAMS = {"per_page": 150, "starting_after": "WzE3MDAwMDAwMDAsIjEiXQ"}
 
@@ -88,17 +89,8 @@ def _fetch_both(server, catalog, path, params=PARAMS, **config):
 
 
 def _shape(response: requests.Response) -> tuple:
-    return (
-        response.status_code,
-        response.reason,
-        list(response.headers.items()),
-        response.encoding,
-        response.url,
-        response.content,
-        response.request.method,
-        response.request.url,
-        dict(response.request.headers),
-    )
+    request = response.request
+    return (*transport_shape(response), request.method, request.url, dict(request.headers))
 
 
 @pytest.mark.parametrize("path", ["/plain", "/gzip", "/raw-deflate", "/chunked", "/repeated"])

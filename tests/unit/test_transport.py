@@ -145,6 +145,9 @@ class _Handler(socketserver.StreamRequestHandler):
                 if line.lower().startswith(b"content-length:"):
                     length = int(line.split(b":", 1)[1])
             raw = head + self.rfile.read(length)
+            # Decided as the request arrives: a test that sets the flag after an answer
+            # must not race the handler still finishing that answer.
+            close_after = self.server.close_after_answer
             with self.server.lock:
                 self.server.requests.append(raw)
             path = raw.split(b" ", 2)[1].decode().split("?")[0]
@@ -156,7 +159,7 @@ class _Handler(socketserver.StreamRequestHandler):
                 return
             self.wfile.write(answer)
             self.wfile.flush()
-            if b"Connection: close" in answer or self.server.close_after_answer:
+            if b"Connection: close" in answer or close_after:
                 return
 
 

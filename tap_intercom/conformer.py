@@ -74,6 +74,7 @@ from tap_intercom.dates import (
     epoch_seconds_to_datetime,
     epoch_to_datetime,
 )
+from tap_intercom.object_conformer import ChildEntry, object_conformer
 
 __all__ = ["Conformer", "IssueCallback", "compile_conformer"]
 
@@ -129,50 +130,24 @@ def _object_conformer(
 ) -> Callable[[dict], dict]:
     """Keep declared keys (conformed) and additional ones if allowed; report the rest."""
     prefix = f"{path}." if path else ""
-    children: dict[
-        str,
-        tuple[
-            frozenset[type],
-            Callable[[Any], Any] | None,
-            type | None,
-            Callable[[Any], Any] | None,
-        ],
-    ] = {}
+    children: dict[str, ChildEntry] = {}
     for key, subschema in properties.items():
         child = _compile(subschema, prefix + key, reporter)
         fn = None if child.passthrough else reporting(child, reporter)
         children[key] = (child.fast, fn, child.direct_type, child.direct)
 
     additional = schema.get("additionalProperties", False)
-    keep_extra = additional is True or isinstance(additional, Mapping)
     extra_fn: Callable[[Any], Any] | None = None
     if isinstance(additional, Mapping):
         extra_node = _compile(additional, prefix + "*", reporter)
         extra_fn = None if extra_node.passthrough else reporting(extra_node, reporter)
-    report_dropped = reporter.report_dropped
-    get_child = children.get
-
-    def conform_object(value: dict) -> dict:
-        out = {}
-        for key, item in value.items():
-            entry = get_child(key)
-            if entry is None:
-                if keep_extra:
-                    out[key] = item if extra_fn is None else extra_fn(item)
-                else:
-                    report_dropped(prefix + key)
-                continue
-            fast, fn, direct_type, direct = entry
-            kind = type(item)
-            if fn is None or kind in fast:
-                out[key] = item
-            elif kind is direct_type:
-                out[key] = direct(item)  # type: ignore[misc]
-            else:
-                out[key] = fn(item)
-        return out
-
-    return conform_object
+    return object_conformer(
+        children,
+        keep_extra=additional is True or isinstance(additional, Mapping),
+        extra_fn=extra_fn,
+        prefix=prefix,
+        report_dropped=reporter.report_dropped,
+    )
 
 
 def _array_conformer(

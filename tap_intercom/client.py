@@ -20,6 +20,7 @@ from tap_intercom.details import DetailPrefetcher
 from tap_intercom.errors import IntercomForbiddenError
 from tap_intercom.http_session import prepare_get
 from tap_intercom.links import on_base
+from tap_intercom.output import IntercomMessageWriter
 from tap_intercom.pagination import PageLinkPaginator
 from tap_intercom.responses import check_response, error_message, records_at, response_json
 from tap_intercom.retry import wait_generator, without_dns_retries
@@ -326,6 +327,10 @@ class IntercomStream(StreamSeams):
         if not (self.client_side_filter and self.replication_key):
             return True
         return bounds.keeps(raw.get(self.replication_key), self.lower_bound)
+
+    def plain_record_writer(self) -> Callable[[str, dict, int | None], None] | None:
+        writer = self.intercom_tap.message_writer
+        return writer.write_record if isinstance(writer, IntercomMessageWriter) else None
 
     @property
     def conformer(self) -> Callable[[dict], dict]:

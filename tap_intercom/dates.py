@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
+import time
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 
@@ -97,6 +98,23 @@ def epoch_seconds_to_datetime(value: int) -> str:
     days, second_of_day = divmod(value, _SECONDS_PER_DAY)
     minute_of_day, second = divmod(second_of_day, 60)
     return _day_string(days) + _HOURS_MINUTES[minute_of_day] + _SECONDS[second]
+
+
+#: The last second `utc_now_isoformat` wrote, and its text (one tuple: threads swap it whole).
+_last_second: list[tuple[int, str]] = [(-1, "")]
+
+
+def utc_now_isoformat() -> str:
+    """`datetime.now(timezone.utc).isoformat()`: the text the SDK writes as a RECORD's
+    `time_extracted`. The text of the current second is kept, as many records are written
+    each second; the microseconds are appended (left out at a whole second, as `isoformat`
+    leaves them out)."""
+    seconds, micros = divmod(time.time_ns() // 1000, _MICROS_PER_SECOND)
+    last = _last_second[0]
+    if last[0] != seconds:
+        text = _dt.datetime.fromtimestamp(seconds, _dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+        last = _last_second[0] = (seconds, text)
+    return f"{last[1]}.{micros:06d}+00:00" if micros else f"{last[1]}+00:00"
 
 
 def _format_epoch_micros(total_micros: int, original: object) -> str:

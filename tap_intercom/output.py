@@ -29,6 +29,7 @@ import typing as t
 from singer_sdk.io_base import SingerWriter
 from singer_sdk.singerlib import RecordMessage, SchemaMessage, StateMessage
 
+from tap_intercom.dates import utc_now_isoformat
 from tap_intercom.json_codec import dumps_line
 from tap_intercom.spool import current_spool
 from tap_intercom.stitch import to_external_state
@@ -73,6 +74,18 @@ class IntercomMessageWriter(SingerWriter):
             return
         write_stdout_bytes(self.message_line(message), flush=not isinstance(message, RecordMessage))
 
+    def write_record(self, stream: str, record: dict[str, t.Any], version: int | None) -> None:
+        """`write_message` of the RecordMessage the SDK would build for `record` (the same
+        line), without building it: for a stream whose SDK record passes change nothing
+        (`sdk_seams.StreamSeams._write_record_message`)."""
+        self._on_record(stream)
+        line = dumps_line(record_dict(stream, record, version, utc_now_isoformat()))
+        spool = current_spool()
+        if spool is not None:
+            spool.add_line(line[:-1].decode())
+        else:
+            write_stdout_bytes(line, flush=False)
+
     def serialize_message(self, message: Message) -> str:
         """The message as JSON text (without the newline), for a spool."""
         return self.message_line(message)[:-1].decode()
@@ -105,13 +118,29 @@ def _same_schema(previous: SchemaMessage | None, message: SchemaMessage) -> bool
 
 
 def record_message_dict(message: RecordMessage) -> dict[str, t.Any]:
-    """`RecordMessage.to_dict()`, with `time_extracted` in the SDK's text form
-    (`isoformat`, as its `serialize_json` writes it; msgspec would write `Z` for UTC)."""
-    out: dict[str, t.Any] = {"type": "RECORD", "stream": message.stream, "record": message.record}
-    if message.version is not None:
-        out["version"] = message.version
-    if message.time_extracted is not None:
-        out["time_extracted"] = message.time_extracted.isoformat(sep="T")
+    """`RecordMessage.to_dict()`, with `time_extracted` in the SDK's text form (`record_dict`)."""
+    extracted = message.time_extracted
+    return record_dict(
+        message.stream,
+        message.record,
+        message.version,
+        None if extracted is None else extracted.isoformat(sep="T"),
+    )
+
+
+def record_dict(
+    stream: str,
+    record: dict[str, t.Any],
+    version: int | None,
+    time_extracted: str | None,
+) -> dict[str, t.Any]:
+    """A RECORD message as a dict, keys in `RecordMessage.to_dict()`'s order; `time_extracted`
+    is the text the SDK's `serialize_json` writes (`isoformat`; msgspec would write `Z`)."""
+    out: dict[str, t.Any] = {"type": "RECORD", "stream": stream, "record": record}
+    if version is not None:
+        out["version"] = version
+    if time_extracted is not None:
+        out["time_extracted"] = time_extracted
     return out
 
 

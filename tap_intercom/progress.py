@@ -84,6 +84,13 @@ class ProgressBoard:
         self._finished: set[str] = set()
         self._lock = threading.Lock()
 
+    def tick(self, stream: str) -> None:
+        """One more record of `stream` (after every record: the lock only for a new stream)."""
+        progress = self._streams.get(stream)
+        if progress is None:
+            progress = self.of(stream)
+        progress.tick()
+
     def of(self, stream: str) -> StreamProgress:
         with self._lock:
             if stream not in self._streams:

@@ -50,7 +50,7 @@ class TapIntercom(TapSeams):
         self._progress = ProgressBoard(self._stats)
         kwargs.setdefault(
             "message_writer",
-            IntercomMessageWriter(REPLICATION_KEYS, lambda name: self._progress.of(name).tick()),
+            IntercomMessageWriter(REPLICATION_KEYS, self._progress.tick),
         )
         self._parallel: ParallelStreamSync | None = None
         super().__init__(*args, **kwargs)  # checks the settings (`check_settings`)

@@ -22,6 +22,7 @@ from tap_intercom.dates import (
     format_datetime,
     normalize_datetime_string,
     parse_datetime,
+    utc_now_isoformat,
 )
 
 CANONICAL = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
@@ -327,3 +328,29 @@ def test_iso_round_trip(value: dt.datetime) -> None:
     assert normalize_datetime_string(value.isoformat()) == text
     aware = value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
     assert parse_datetime(text) == aware
+
+
+@pytest.mark.parametrize(
+    "nanoseconds",
+    [
+        1_714_564_800_000_000_000,  # a whole second: no fraction, as isoformat writes it
+        1_714_564_800_000_001_999,
+        1_714_564_800_123_456_789,
+        1_714_564_859_999_999_999,
+        1_714_564_860_500_000_000,  # the next minute: the second's text is made again
+    ],
+)
+def test_utc_now_isoformat_is_the_text_of_datetime_now(nanoseconds: int, monkeypatch) -> None:
+    monkeypatch.setattr("tap_intercom.dates.time.time_ns", lambda: nanoseconds)
+    expected = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(
+        microseconds=nanoseconds // 1000
+    )
+    assert utc_now_isoformat() == expected.isoformat()
+    assert utc_now_isoformat() == expected.isoformat()  # the kept second gives the same
+
+
+def test_utc_now_isoformat_is_now() -> None:
+    before = dt.datetime.now(dt.timezone.utc)
+    text = utc_now_isoformat()
+    after = dt.datetime.now(dt.timezone.utc)
+    assert before <= dt.datetime.fromisoformat(text) <= after

@@ -180,3 +180,40 @@ def test_under_pythonunbuffered_printed_text_is_still_flushed_at_once(
     stderr, written = _run_probe(_PRINT_PROBE, tmp_path / "out.txt", unbuffered=unbuffered)
     assert int(stderr) == expected
     assert written == b"record\ntext\n"
+
+
+@pytest.mark.parametrize("version", [None, 1714560000000])
+def test_write_record_writes_the_line_of_the_record_message(version, monkeypatch):
+    """`write_record` (the plain record path) and `write_message` of the RecordMessage the SDK
+    would build give the same line, but for the moment of extraction."""
+    data = {"id": "1", "name": "Zoë 王", "score": Decimal("1.10"), "text": "a\u2028b"}
+    counted: list[str] = []
+    out = IntercomMessageWriter({"contacts": "updated_at"}, on_record=counted.append)
+    stdout = fake_stdout(monkeypatch)
+    monkeypatch.setattr("tap_intercom.output.utc_now_isoformat", EXTRACTED.isoformat)
+    out.write_record("contacts", data, version)
+    plain = stdout.buffer.data
+    stdout.buffer.data = b""
+    message = RecordMessage(
+        stream="contacts", record=data, version=version, time_extracted=EXTRACTED
+    )
+    out.write_message(message)
+    assert plain == stdout.buffer.data
+    assert b"\\u2028" in plain
+    assert counted == ["contacts", "contacts"]
+
+
+def test_write_record_goes_to_the_stream_s_spool(monkeypatch):
+    lines: list[str] = []
+
+    class Spool:
+        def add_line(self, line: str) -> None:
+            lines.append(line)
+
+    monkeypatch.setattr("tap_intercom.output.current_spool", Spool)
+    stdout = fake_stdout(monkeypatch)
+    writer().write_record("contacts", {"id": "1"}, None)
+    assert stdout.buffer.data == b""
+    [line] = lines
+    assert json.loads(line)["record"] == {"id": "1"}
+    assert not line.endswith("\n")

@@ -20,8 +20,10 @@ PACKAGE = Path(tap_intercom.__file__).parent
 #: SDK upgrade changes it, compare the new body with `TapSeams.sync_all`, then update this.
 SYNC_ALL_SHA256 = "e4412393757b4cdc422ba4982705b0a06dfaf80ce249160aa9ab2a81cd7c00b5"
 #: The same for `Stream._generate_record_messages`, whose passes
-#: `StreamSeams._generate_record_messages` skips when they are no-ops.
+#: `StreamSeams._write_record_message` skips when they are no-ops,
 RECORD_MESSAGES_SHA256 = "9b5f9fbcdedb7a1aec5673a44f51fd9bd88840f19f0fb29cba9953b9d9095bfe"
+#: and for `Stream._write_record_message`, whose body that seam mirrors.
+WRITE_RECORD_SHA256 = "292b7bed39883bd999839ea8ac5153ab52287f6120f7203902892510b0cfbd08"
 #: The same for `RESTStream._request`, whose steps after `Session.send`
 #: `StreamSeams.finish_sent` repeats for the tap's direct GETs.
 REQUEST_SHA256 = "be6df60d23d63d96d3dc747ab39a7fa0130e7a9500ca1e68f99357f544fbde01"
@@ -59,6 +61,14 @@ def test_the_sdk_record_message_passes_are_the_ones_the_seam_skips() -> None:
     assert hashlib.sha256(source.encode()).hexdigest() == RECORD_MESSAGES_SHA256, (
         "singer-sdk changed Stream._generate_record_messages: check which of its passes "
         "StreamSeams._plain_record_messages still proves to be no-ops, then update this"
+    )
+
+
+def test_the_sdk_record_writer_body_is_the_one_the_seam_mirrors() -> None:
+    source = inspect.getsource(RESTStream._write_record_message)
+    assert hashlib.sha256(source.encode()).hexdigest() == WRITE_RECORD_SHA256, (
+        "singer-sdk changed Stream._write_record_message: make StreamSeams."
+        "_write_record_message do what it now does besides writing, then update this"
     )
 
 

@@ -252,6 +252,9 @@ class SearchStream(IntercomStream):
             last = self._last_bookmark_text = (epoch, t.cast("str", epoch_to_datetime(epoch)))
         return last[1]
 
+    def bookmark_is_held(self) -> bool:
+        return self._slices is not None
+
     def cap_bookmark(self, state: dict) -> None:
         held = self.own_held_bookmark()
         if held is None:

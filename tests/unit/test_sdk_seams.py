@@ -8,6 +8,7 @@ import hashlib
 import inspect
 from pathlib import Path
 
+import pytest
 import requests
 from singer_sdk import RESTStream, Tap
 
@@ -24,6 +25,14 @@ SYNC_ALL_SHA256 = "e4412393757b4cdc422ba4982705b0a06dfaf80ce249160aa9ab2a81cd7c0
 RECORD_MESSAGES_SHA256 = "9b5f9fbcdedb7a1aec5673a44f51fd9bd88840f19f0fb29cba9953b9d9095bfe"
 #: and for `Stream._write_record_message`, whose body that seam mirrors.
 WRITE_RECORD_SHA256 = "292b7bed39883bd999839ea8ac5153ab52287f6120f7203902892510b0cfbd08"
+#: The SDK's bookmark move (`Stream._increment_stream_state`, then the state manager's
+#: `increment_state`, then `helpers._state.increment_state`), of which
+#: `StreamSeams._increment_stream_state` makes only what stays while a bookmark is held.
+INCREMENT_SHA256 = (
+    "cabc0edb2fd4f0000dbd140a870dae871400ba13293bd2ecd8bdd93d0fb033bc",
+    "d1059448b43b935d9994a611e52c57c512732789f65326a39c115e7ac75e3266",
+    "a312fcce304394bc52c5e0b72bb588a36d36ba9836c6f9055e95c8008bf63bf5",
+)
 #: The same for `RESTStream._request`, whose steps after `Session.send`
 #: `StreamSeams.finish_sent` repeats for the tap's direct GETs.
 REQUEST_SHA256 = "be6df60d23d63d96d3dc747ab39a7fa0130e7a9500ca1e68f99357f544fbde01"
@@ -167,3 +176,38 @@ def test_record_messages_skip_the_sdk_passes_only_when_they_change_nothing(fake_
         pruned.records("tags")
     )
     assert not tap_for(fake_intercom, catalog=without_name).streams["tags"]._plain_record_messages
+
+
+def test_the_sdk_bookmark_move_is_the_one_the_held_path_shortens() -> None:
+    from singer_sdk.helpers._state import increment_state
+    from singer_sdk.streams._state import StreamStateManager
+
+    functions = (
+        RESTStream._increment_stream_state,
+        StreamStateManager.increment_state,
+        increment_state,
+    )
+    hashes = tuple(hashlib.sha256(inspect.getsource(f).encode()).hexdigest() for f in functions)
+    assert hashes == INCREMENT_SHA256, (
+        "singer-sdk changed how a record moves the bookmark: check what "
+        "StreamSeams._increment_stream_state sets while a bookmark is held, then update this"
+    )
+
+
+@pytest.mark.parametrize("updated_at", ["2024-05-01T12:00:00.000000Z", None])
+def test_a_held_bookmark_ends_as_the_sdk_s_move_then_the_cap_leave_it(
+    fake_intercom, updated_at, monkeypatch
+):
+    from tests.in_process import tap_for
+
+    def state_after(held: bool) -> dict:
+        stream = tap_for(fake_intercom).streams["contacts"]
+        monkeypatch.setattr(stream, "bookmark_is_held", lambda: held)
+        monkeypatch.setattr(
+            stream, "cap_bookmark", lambda state: state.update(replication_key_value="held")
+        )
+        stream._increment_stream_state({"id": "1", "updated_at": updated_at})
+        return dict(stream.get_context_state(None))
+
+    assert state_after(held=True) == state_after(held=False)
+    assert state_after(held=True)["replication_key_value"] == "held"

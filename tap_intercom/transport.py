@@ -4,9 +4,10 @@ A contacts-heavy sync sends one small request per contact with a long tag or com
 and `requests`' own adapter spends more CPU on each than parsing its body: the urllib3 pool,
 its response and header classes, and the adapter's per-request connection lookup, TLS setup
 check and cookie extraction. `DirectTransport` sends the same `PreparedRequest` on a
-kept-alive `http.client` connection of the sending thread and builds the `requests.Response`
-itself, with the status, headers (repeated ones joined with ", ", as urllib3 does), decoded
-body, encoding and URL the adapter would give.
+kept-alive connection of the sending thread (opened by `http.client`, TLS included; the
+request and response bytes themselves by `http11`, as `http.client` writes and reads them)
+and builds the `requests.Response` itself, with the status, headers (repeated ones joined
+with ", ", as urllib3 does), decoded body, encoding and URL the adapter would give.
 
 It takes only what it reproduces exactly (`accepts`): no proxy, no client certificate, TLS
 verified (against `requests`' default CA bundle, certifi's, or a given one), a body of
@@ -39,6 +40,7 @@ import requests
 from requests.structures import CaseInsensitiveDict
 from requests.utils import DEFAULT_CA_BUNDLE_PATH, get_encoding_from_headers, select_proxy
 
+from tap_intercom import http11
 from tap_intercom.sdk_seams import set_body
 
 #: Content codings `decode_body` undoes (urllib3's without its optional packages), and none.
@@ -165,22 +167,24 @@ class DirectTransport:
             if conn.sock is None:
                 conn.connect()
             stage = "send"
-            headers = request.headers
-            conn.putrequest(
-                request.method or "GET",
+            sock = t.cast("socket.socket", conn.sock)
+            method = request.method or "GET"
+            head = http11.request_head(
+                method,
                 target,
-                skip_host="Host" in headers,
-                skip_accept_encoding="Accept-Encoding" in headers,
+                request.headers,
+                http11.host_header(conn.host, conn.port, conn.default_port),
             )
-            for name, value in headers.items():
-                conn.putheader(name, value)
-            conn.endheaders(t.cast("bytes | None", request.body))
+            body = t.cast("bytes | None", request.body)
+            sock.sendall(head + body if body else head)
             stage = "response"
-            if conn.sock is not None:
-                conn.sock.settimeout(read_timeout)
-            raw = conn.getresponse()
-            stage = "body"
-            data = raw.read()
+            sock.settimeout(read_timeout)
+            with sock.makefile("rb") as fp:
+                reply = http11.read_head(fp, method)
+                stage = "body"
+                data = http11.read_body(fp, reply)
+            if reply.will_close:
+                conn.close()
         except BaseException as exc:
             conn.close()
             error = _as_requests_error(exc, stage, request)
@@ -188,10 +192,10 @@ class DirectTransport:
                 raise
             raise error from exc
         response = requests.Response()
-        response.status_code = raw.status
-        response.headers = _joined_headers(raw.getheaders())
+        response.status_code = reply.status
+        response.headers = _joined_headers(reply.headers)
         response.encoding = get_encoding_from_headers(response.headers)
-        response.reason = raw.reason
+        response.reason = reply.reason
         response.url = request.url or ""
         response.request = request
         try:

@@ -141,6 +141,10 @@ class SliceProgress:
     slices: list[_Slice] = field(default_factory=list)
     #: Each slice's entry by its range (`processed` runs once per record).
     _entries: dict[SliceRange, _Slice] = field(default_factory=dict, init=False, repr=False)
+    #: The last `watermark` and the first incomplete slice it saw (the held bookmark is asked
+    #: for after every record; most records belong to later slices and cannot move it).
+    _mark: Epoch | None = field(default=None, init=False, repr=False)
+    _mark_open: _Slice | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._entries = {entry.span: entry for entry in self.slices}
@@ -162,6 +166,7 @@ class SliceProgress:
         if entry.highest is not None:
             msg = f"slice {span} is split after records were processed"
             raise ValueError(msg)
+        self._mark = None
         index = self.slices.index(entry)
         new_entries = [_Slice(part) for part in parts]
         self.slices[index : index + 1] = new_entries
@@ -173,6 +178,8 @@ class SliceProgress:
         if epoch is None:
             return
         entry = self._entry(span)
+        if entry is self._mark_open or entry.complete or self._mark_open is None:
+            self._mark = None  # a slice the watermark looks at
         if entry.highest is None or epoch > entry.highest:
             entry.highest = epoch
         if epoch < self.ceiling and (
@@ -182,6 +189,7 @@ class SliceProgress:
 
     def complete(self, span: SliceRange) -> None:
         """Every record of `span` is processed."""
+        self._mark = None
         self._entry(span).complete = True
 
     @property
@@ -196,12 +204,19 @@ class SliceProgress:
         a record changed during the run comes back newer and out of order); later slices
         not at all.
         """
-        mark = self.bound
+        if self._mark is None:
+            self._mark, self._mark_open = self._computed_watermark()
+        return self._mark
+
+    def _computed_watermark(self) -> tuple[Epoch, _Slice | None]:
+        """`watermark` worked out afresh, and the first incomplete slice (None: all complete)."""
+        mark, first_open = self.bound, None
         for entry in self.slices:
             if not entry.complete:
+                first_open = entry
                 if entry.highest_below_ceiling is not None:
                     mark = max(mark, entry.highest_below_ceiling)
                 break
             if entry.highest is not None:
                 mark = max(mark, entry.highest)
-        return min(max(mark, self.bound), max(self.ceiling, self.bound))
+        return min(max(mark, self.bound), max(self.ceiling, self.bound)), first_open

@@ -6,6 +6,8 @@ import itertools
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fake_intercom.search import DayCalc, evaluate
 from tap_intercom.search import updated_before_query, updated_since_query
@@ -258,3 +260,30 @@ def test_the_final_watermark_is_a_sequential_runs_bookmark_whatever_the_order():
         assert marks == sorted(marks), trial
         assert progress.all_complete
         assert progress.watermark() == min(600, max(epoch for _, epoch in queue))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    steps=st.lists(
+        st.tuples(
+            st.sampled_from(["processed", "complete", "split", "ask"]),
+            st.integers(min_value=0, max_value=3),
+            st.integers(min_value=0, max_value=1100),
+        ),
+        max_size=40,
+    )
+)
+def test_the_kept_watermark_is_always_the_one_worked_out_afresh(steps):
+    progress = _progress((0, 250), (250, 500), (500, 750), (750, None), ceiling=900)
+    for action, index, epoch in steps:
+        entry = progress.slices[index % len(progress.slices)]
+        if action == "processed" and not entry.complete:
+            progress.processed(entry.span, epoch)
+        elif action == "complete":
+            progress.complete(entry.span)
+        elif action == "split" and entry.highest is None and not entry.complete:
+            lo, hi = entry.span.lo, entry.span.hi
+            middle = lo + 1 if hi is None else (lo + hi) // 2
+            if middle > lo and (hi is None or middle < hi):
+                progress.replace(entry.span, [SliceRange(lo, middle), SliceRange(middle, hi)])
+        assert progress.watermark() == progress._computed_watermark()[0]

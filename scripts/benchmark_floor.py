@@ -16,7 +16,13 @@ import json
 import os
 import statistics
 import time
+import urllib.error
 import urllib.request
+from http import HTTPStatus
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 #: The search endpoint and replication field of each stream whose floor can be measured.
 SEARCH_STREAMS = {
@@ -26,6 +32,8 @@ SEARCH_STREAMS = {
 }
 PAGE_SIZE = 150  # the tap's (tap_intercom.client.PAGE_SIZE)
 API_VERSION = "2.14"  # the tap's default; the fake's records are the same in every version
+#: The longest wait for a rate-limit window (Intercom's and the fake's are 10 s long).
+MAX_RATE_LIMIT_WAIT = 10.5
 
 
 def search_pages(base_url: str, token: str, stream: str, max_pages: int | None = None):
@@ -52,8 +60,7 @@ def search_pages(base_url: str, token: str, stream: str, max_pages: int | None =
                 "Intercom-Version": API_VERSION,
             },
         )
-        with urllib.request.urlopen(request, timeout=60) as response:
-            raw = response.read()
+        raw = fetch(request)
         pages += 1
         yield raw
         page = json.loads(raw)
@@ -61,6 +68,26 @@ def search_pages(base_url: str, token: str, stream: str, max_pages: int | None =
         cursor = following.get("starting_after") if isinstance(following, dict) else None
         if not page.get("data") or not cursor:
             return
+
+
+def fetch(
+    request: urllib.request.Request,
+    clock: Callable[[], float] = time.time,
+    sleep: Callable[[float], None] = time.sleep,
+) -> bytes:
+    """The body of `request`; a 429 (the fake's rate limit, which the taps' runs may just
+    have spent) waits until `X-RateLimit-Reset` and asks again, as a tap would."""
+    while True:
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.read()
+        except urllib.error.HTTPError as exc:
+            if exc.code != HTTPStatus.TOO_MANY_REQUESTS:
+                raise
+            reset = exc.headers.get("X-RateLimit-Reset")
+            exc.close()
+            wait = float(reset) - clock() if reset else 1.0
+            sleep(min(max(wait, 0.25), MAX_RATE_LIMIT_WAIT))
 
 
 def parse_and_write(raw: bytes, stream: str, sink) -> int:

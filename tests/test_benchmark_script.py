@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import http.server
 import importlib
 import io
 import json
 import os
 import subprocess
 import sys
+import threading
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -110,3 +113,45 @@ def test_floor_writes_each_record_of_a_page_as_a_record_line(scripts_on_path):
     assert [m["record"] for m in lines] == page["data"]
     assert {(m["type"], m["stream"]) for m in lines} == {("RECORD", "contacts")}
     assert all(m["time_extracted"].endswith("+00:00") for m in lines)
+
+
+class _RateLimitedOnce(http.server.BaseHTTPRequestHandler):
+    """Answers the first request with a 429 whose window resets at epoch 1,000; then 200."""
+
+    answered = 0
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).answered += 1
+        if type(self).answered == 1:
+            self.send_response(429)
+            self.send_header("X-RateLimit-Reset", "1000")
+            body = b'{"type":"error.list","errors":[{"code":"rate_limit_exceeded"}]}'
+        else:
+            self.send_response(200)
+            body = b'{"type":"list","data":[{"id":"1"}],"pages":{}}'
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_floor_pages_wait_out_a_spent_rate_limit_window(scripts_on_path):
+    """The taps' runs may leave the fake's window spent: the floor waits for its reset."""
+    floor = scripts_on_path("benchmark_floor")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _RateLimitedOnce)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    waits: list[float] = []
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/contacts/search"
+        request = urllib.request.Request(url, data=b"{}", method="POST")
+        body = floor.fetch(request, clock=lambda: 996.0, sleep=waits.append)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert json.loads(body)["data"] == [{"id": "1"}]
+    assert waits == [4.0]  # until the window's reset, then asked again
+    assert _RateLimitedOnce.answered == 2

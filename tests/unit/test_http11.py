@@ -141,7 +141,7 @@ def _stdlib_reading(data: bytes, method: str) -> tuple:
     response = http.client.HTTPResponse(sock, method=method)  # type: ignore[arg-type]
     try:
         response.begin()
-    except Exception as exc:  # noqa: BLE001 - the error is what is compared
+    except Exception as exc:
         return ("head", _error(exc))
     head = (
         response.status,
@@ -151,7 +151,7 @@ def _stdlib_reading(data: bytes, method: str) -> tuple:
     )
     try:
         body = response.read()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return (head, "body", _error(exc))
     end = sock.buffer.closed_at if sock.buffer.closed_at is not None else sock.buffer.tell()
     return (head, body, end)
@@ -161,12 +161,12 @@ def _our_reading(data: bytes, method: str) -> tuple:
     fp = io.BytesIO(data)
     try:
         reply = http11.read_head(fp, method)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return ("head", _error(exc))
     head = (reply.status, reply.reason, reply.headers, reply.will_close)
     try:
         body = http11.read_body(fp, reply)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return (head, "body", _error(exc))
     return (head, body, fp.tell())
 
@@ -322,9 +322,9 @@ _header_lines = st.lists(
     method="GET",
 )
 def test_any_response_reads_as_http_client_reads_it(
-    version, status, reason, lines, end, body, chunk, cut, method
+    *, version, status, reason, lines, end, body, chunk, cut, method
 ):
     payload = _chunked(body) if chunk else body
     data = version + b" " + status + reason + b"\r\n" + b"".join(lines) + end + payload
-    data = data[: len(data) - min(cut, len(data))] if cut < 100 else data  # noqa: PLR2004
+    data = data[: len(data) - min(cut, len(data))] if cut < 100 else data
     assert _our_reading(data, method) == _stdlib_reading(data, method)

@@ -27,6 +27,7 @@ as before. `tests/unit/test_http11.py` holds both to the same results.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import io
 import re
@@ -148,13 +149,10 @@ def read_head(fp: t.BinaryIO, method: str) -> ResponseHead:
     length: int | None = None
     content_length = _first(headers, "content-length")
     if content_length and not chunked:
-        try:
+        with contextlib.suppress(ValueError):
             length = int(content_length)
-        except ValueError:
-            length = None
-        else:
-            if length < 0:
-                length = None
+        if length is not None and length < 0:
+            length = None  # a negative length is ignored
     if status in (204, 304) or 100 <= status < 200 or method == "HEAD":
         length = 0
     if not will_close and not chunked and length is None:

@@ -182,30 +182,24 @@ def _chunked(body: bytes, *, extension: bytes = b"", trailer: bytes = b"") -> by
 BODY = b'{"type":"list","data":[{"type":"tag","id":"1","name":"VIP"}]}'
 LENGTH = f"Content-Length: {len(BODY)}\r\n".encode()
 
+
+def _framed(head: bytes) -> bytes:
+    """`head` (status line and headers), then BODY with its Content-Length."""
+    return head + LENGTH + b"\r\n" + BODY
+
+
 CASES = {
-    "plain": b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + LENGTH + b"\r\n" + BODY,
-    "kept alive, more bytes follow": b"HTTP/1.1 200 OK\r\n" + LENGTH + b"\r\n" + BODY + b"HTTP/1",
-    "close": b"HTTP/1.1 200 OK\r\nConnection: close\r\n" + LENGTH + b"\r\n" + BODY,
+    "plain": _framed(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"),
+    "kept alive, more bytes follow": _framed(b"HTTP/1.1 200 OK\r\n") + b"HTTP/1",
+    "close": _framed(b"HTTP/1.1 200 OK\r\nConnection: close\r\n"),
     "no length": b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n" + BODY,
-    "HTTP/1.0": b"HTTP/1.0 200 OK\r\n" + LENGTH + b"\r\n" + BODY,
-    "HTTP/1.0 keep-alive": b"HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\n"
-    + LENGTH
-    + b"\r\n"
-    + BODY,
-    "HTTP/1.0 Keep-Alive header": b"HTTP/1.0 200 OK\r\nKeep-Alive: timeout=5\r\n"
-    + LENGTH
-    + b"\r\n"
-    + BODY,
-    "HTTP/1.0 proxy": b"HTTP/1.0 200 OK\r\nProxy-Connection: keep-alive\r\n"
-    + LENGTH
-    + b"\r\n"
-    + BODY,
-    "HTTP/2 version": b"HTTP/2 200 OK\r\n" + LENGTH + b"\r\n" + BODY,
-    "HTTP/1.2": b"HTTP/1.2 200 OK\r\n" + LENGTH + b"\r\n" + BODY,
-    "continue first": b"HTTP/1.1 100 Continue\r\nX-A: 1\r\n\r\nHTTP/1.1 201 Created\r\n"
-    + LENGTH
-    + b"\r\n"
-    + BODY,
+    "HTTP/1.0": _framed(b"HTTP/1.0 200 OK\r\n"),
+    "HTTP/1.0 keep-alive": _framed(b"HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\n"),
+    "HTTP/1.0 Keep-Alive header": _framed(b"HTTP/1.0 200 OK\r\nKeep-Alive: timeout=5\r\n"),
+    "HTTP/1.0 proxy": _framed(b"HTTP/1.0 200 OK\r\nProxy-Connection: keep-alive\r\n"),
+    "HTTP/2 version": _framed(b"HTTP/2 200 OK\r\n"),
+    "HTTP/1.2": _framed(b"HTTP/1.2 200 OK\r\n"),
+    "continue first": _framed(b"HTTP/1.1 100 Continue\r\nX-A: 1\r\n\r\nHTTP/1.1 201 Created\r\n"),
     "early hints": b"HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n",
     "no content": b"HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\nextra",
     "not modified": b"HTTP/1.1 304 Not Modified\r\n\r\n",
@@ -215,10 +209,7 @@ CASES = {
     + b"\r\n"
     + _chunked(BODY),
     "Chunked": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: Chunked\r\n\r\n" + _chunked(BODY),
-    "gzip, chunked": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n"
-    + LENGTH
-    + b"\r\n"
-    + BODY,
+    "gzip, chunked": _framed(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n"),
     "chunk extensions and trailer": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
     + _chunked(BODY, extension=b";name=value", trailer=b"X-Checksum: 1\r\nX-More: 2\r\n"),
     "chunked, broken off": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -230,25 +221,18 @@ CASES = {
     "truncated body": b"HTTP/1.1 200 OK\r\n" + LENGTH + b"\r\n" + BODY[:20],
     "negative length": b"HTTP/1.1 200 OK\r\nContent-Length: -4\r\n\r\n" + BODY,
     "length not a number": b"HTTP/1.1 200 OK\r\nContent-Length: ten\r\n\r\n" + BODY,
-    "two lengths": b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n" + LENGTH + b"\r\n" + BODY,
-    "repeated header": b"HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n"
-    + LENGTH
-    + b"\r\n"
-    + BODY,
-    "no space, trailing spaces": b"HTTP/1.1 200 OK\r\nX-A:value  \r\nX-B:\t\tv\r\nX-C:\r\n"
-    + LENGTH
-    + b"\r\n"
-    + BODY,
-    "latin-1 value": b"HTTP/1.1 200 OK\r\nX-Name: caf\xe9\r\n" + LENGTH + b"\r\n" + BODY,
-    "folded header": b"HTTP/1.1 200 OK\r\nX-Long: first\r\n second\r\n" + LENGTH + b"\r\n" + BODY,
-    "line without colon": b"HTTP/1.1 200 OK\r\nX-A: 1\r\nnot a header\r\n"
-    + LENGTH
-    + b"\r\n"
-    + BODY,
-    "empty header name": b"HTTP/1.1 200 OK\r\n: nameless\r\n" + LENGTH + b"\r\n" + BODY,
-    "space before colon": b"HTTP/1.1 200 OK\r\nX-A : 1\r\n" + LENGTH + b"\r\n" + BODY,
+    "two lengths": _framed(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n"),
+    "repeated header": _framed(b"HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n"),
+    "no space, trailing spaces": _framed(
+        b"HTTP/1.1 200 OK\r\nX-A:value  \r\nX-B:\t\tv\r\nX-C:\r\n"
+    ),
+    "latin-1 value": _framed(b"HTTP/1.1 200 OK\r\nX-Name: caf\xe9\r\n"),
+    "folded header": _framed(b"HTTP/1.1 200 OK\r\nX-Long: first\r\n second\r\n"),
+    "line without colon": _framed(b"HTTP/1.1 200 OK\r\nX-A: 1\r\nnot a header\r\n"),
+    "empty header name": _framed(b"HTTP/1.1 200 OK\r\n: nameless\r\n"),
+    "space before colon": _framed(b"HTTP/1.1 200 OK\r\nX-A : 1\r\n"),
     "bare LF": b"HTTP/1.1 200 OK\nX-A: 1\n" + LENGTH.replace(b"\r", b"") + b"\n" + BODY,
-    "bare CR inside a value": b"HTTP/1.1 200 OK\r\nX-A: 1\r2\r\n" + LENGTH + b"\r\n" + BODY,
+    "bare CR inside a value": _framed(b"HTTP/1.1 200 OK\r\nX-A: 1\r2\r\n"),
     "headers end at the end": b"HTTP/1.1 200 OK\r\nX-A: 1\r\n",
     "status only": b"HTTP/1.1 200\r\n\r\n",
     "status without reason or CRLF": b"HTTP/1.1 404",

@@ -6,7 +6,10 @@ Per tap it prints the median wall time, records/s, requests, 429s, peak RSS of t
 tree, peak disk use in TMPDIR (each run gets a fresh, empty one), the ratio to the other tap
 and the wall time against the physical lower bound, and the tap's CPU time per record against the
 standard-library floor (`benchmark_floor`: the same search pages parsed and written as Singer
-RECORD lines with `json`, measured in the same run)::
+RECORD lines with `json`). The floor is measured right after every round of every tap and each
+round is set against its own floor, the ratio being the median over rounds: this machine's
+speed drifts by a third over minutes, so a floor measured apart from the rounds compared
+different speeds::
 
     lower bound = max(requests / allowed rate,
                       longest chain of dependent page requests of one endpoint * latency)
@@ -45,7 +48,7 @@ from pathlib import Path
 
 from benchmark_floor import SEARCH_STREAMS, measure_floor
 from benchmark_probes import PeakPoller, count_records
-from benchmark_report import longest_chain, print_table, summarize
+from benchmark_report import floor_summary, longest_chain, print_table, summarize
 
 from tap_intercom.streams import STITCH_STREAM_NAMES
 
@@ -278,9 +281,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--floor-rounds",
         type=int,
-        default=3,
-        help="rounds of the standard-library floor (0 = none); measured on the first search "
-        "stream selected (contacts, conversations, tickets)",
+        default=1,
+        help="passes of the standard-library floor after each tap round, their median the "
+        "round's floor (0 = none); measured on the first search stream selected (contacts, "
+        "conversations, tickets)",
     )
     p.add_argument(
         "--floor-pages", type=int, default=None, help="measure the floor on the first N pages"
@@ -318,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="tap-intercom-bench-"))
     fake = Fake(args.scale, args.seed, args.latency_ms, per_10s)
     results: dict[str, list[dict]] = {name: [] for name in taps}
-    floor = None
+    floors: list[dict] = []
     try:
         setups = {
             name: TapSetup(
@@ -332,6 +336,9 @@ def main(argv: list[str] | None = None) -> int:
         }
         for setup in setups.values():
             setup.discover(streams)
+        floor_stream = next((s for s in streams if s in SEARCH_STREAMS), None)
+        if args.floor_rounds <= 0:
+            floor_stream = None
         for round_no in range(max(rounds[name] for name in taps)):
             for name in taps:
                 if round_no >= rounds[name]:
@@ -348,29 +355,29 @@ def main(argv: list[str] | None = None) -> int:
                     max_in_flight=stats["max_in_flight"],
                     requests_by_endpoint=by_endpoint,
                 )
-                results[name].append(run)
                 per_record = 1e6 * run["cpu_s"] / max(1, sum(run["records"].values()))
+                paired = ""
+                if floor_stream is not None:
+                    # Right after the round: this machine's speed drifts over minutes, so a
+                    # floor measured apart from the round would compare different speeds.
+                    wait_for_window_start(per_10s is not None)
+                    run["floor"] = measure_floor(
+                        fake.url, TOKEN, floor_stream, args.floor_rounds, args.floor_pages
+                    )
+                    floors.append(run["floor"])
+                    floor_us = run["floor"]["us_per_record"]
+                    if floor_us:
+                        paired = f" floor {floor_us} us/record ({per_record / floor_us:.2f}x)"
+                results[name].append(run)
                 print(
                     f"round {round_no + 1} {name}: {run['wall_s']:.2f}s "
                     f"{sum(run['records'].values())} records {run['requests']} requests "
-                    f"CPU {run['cpu_s']:.2f}s ({per_record:.0f} us/record) "
+                    f"CPU {run['cpu_s']:.2f}s ({per_record:.0f} us/record){paired} "
                     f"{run['responses_429']} x429 peak RSS {run['peak_rss_mb']:.0f} MB "
                     f"peak TMPDIR {run['peak_tmpdir_mb']:.1f} MB",
                     file=sys.stderr,
                     flush=True,
                 )
-        floor_stream = next((s for s in streams if s in SEARCH_STREAMS), None)
-        if args.floor_rounds > 0 and floor_stream is not None:
-            wait_for_window_start(per_10s is not None)
-            floor = measure_floor(
-                fake.url, TOKEN, floor_stream, args.floor_rounds, args.floor_pages
-            )
-            print(
-                f"floor ({floor_stream}, stdlib json): {floor['cpu_s']:.2f}s CPU for "
-                f"{floor['records']} records ({floor['us_per_record']} us/record)",
-                file=sys.stderr,
-                flush=True,
-            )
     finally:
         fake.stop()
         if not args.keep:
@@ -390,13 +397,8 @@ def main(argv: list[str] | None = None) -> int:
         stitch["speedup_vs_other"] = round(ours["median_wall_s"] / stitch["median_wall_s"], 2)
         ours["records_per_s_vs_other"] = round(ours["records_per_s"] / stitch["records_per_s"], 2)
         stitch["records_per_s_vs_other"] = round(stitch["records_per_s"] / ours["records_per_s"], 2)
-    if floor is not None and floor["us_per_record"]:
-        for tap_summary in summary.values():
-            tap_summary["cpu_per_record_over_floor"] = round(
-                tap_summary["cpu_us_per_record"] / floor["us_per_record"], 2
-            )
     report = {
-        "floor": floor,
+        "floor": floor_summary(floors, args.floor_rounds),
         "settings": {
             "scale": args.scale,
             "seed": args.seed,

@@ -35,7 +35,7 @@ def summarize(name: str, runs: list[dict], args: argparse.Namespace) -> dict[str
     cpu_per_record = statistics.median(
         1e6 * r["cpu_s"] / max(1, sum(r["records"].values())) for r in runs
     )
-    return {
+    summary = {
         "tap": name,
         "rounds": len(runs),
         "median_wall_s": round(wall, 3),
@@ -67,6 +67,33 @@ def summarize(name: str, runs: list[dict], args: argparse.Namespace) -> dict[str
         "wall_over_bound": round(wall / bound["bound_s"], 2) if bound["bound_s"] else None,
         "wall_over_rate_bound": round(wall / bound["rate_s"], 2) if bound["rate_s"] else None,
         "requests_by_endpoint": runs[-1]["requests_by_endpoint"],
+    }
+    paired = [
+        (1e6 * r["cpu_s"] / max(1, sum(r["records"].values())), r["floor"]["us_per_record"])
+        for r in runs
+        if r.get("floor") and r["floor"]["us_per_record"]
+    ]
+    if paired:
+        ratios = [tap_us / floor_us for tap_us, floor_us in paired]
+        summary["floor_us_per_record"] = round(statistics.median(f for _, f in paired), 1)
+        summary["cpu_per_record_over_floor"] = round(statistics.median(ratios), 2)
+        summary["cpu_over_floor_rounds"] = [round(ratio, 2) for ratio in ratios]
+    return summary
+
+
+def floor_summary(floors: list[dict], passes: int) -> dict[str, t.Any] | None:
+    """The floors measured after the rounds (`benchmark_floor.measure_floor` each), in one."""
+    if not floors:
+        return None
+    measured = [f["us_per_record"] for f in floors if f["us_per_record"]]
+    return {
+        "stream": floors[0]["stream"],
+        "pages": floors[0]["pages"],
+        "records": floors[0]["records"],
+        "passes_per_round": passes,
+        "rounds": len(floors),
+        "us_per_record": round(statistics.median(measured), 1) if measured else None,
+        "us_per_record_rounds": [f["us_per_record"] for f in floors],
     }
 
 
@@ -102,14 +129,20 @@ def print_table(report: dict) -> None:
         print(
             f"floor: {floor['stream']} search pages parsed and written as RECORD lines with "
             f"stdlib json: {floor['us_per_record']} us/record ({floor['records']} records, "
-            f"{floor['pages']} pages, median of {floor['rounds']} rounds)"
+            f"{floor['pages']} pages; median of {floor['rounds']} floors, one after each tap "
+            f"round, each the median of {floor['passes_per_round']} pass"
+            f"{'es' if floor['passes_per_round'] != 1 else ''})"
         )
     for r in report["taps"].values():
         over = r.get("cpu_per_record_over_floor")
-        print(
-            f"{r['tap']}: CPU {r['median_cpu_s']:.2f}s, {r['cpu_us_per_record']} us/record"
-            + (f", {over:.2f}x the floor" if over is not None else "")
-        )
+        line = f"{r['tap']}: CPU {r['median_cpu_s']:.2f}s, {r['cpu_us_per_record']} us/record"
+        if over is not None:
+            rounds = " / ".join(f"{ratio:.2f}" for ratio in r["cpu_over_floor_rounds"])
+            line += (
+                f", {over:.2f}x the floor (median of each round against the floor measured"
+                f" after it: {rounds}; floor median {r['floor_us_per_record']} us/record)"
+            )
+        print(line)
     print(
         "peak MB = peak RSS, TMPDIR MB = peak disk use in TMPDIR (MiB); "
         "vs other = the other tap's median wall time / this tap's (>1 = faster; 'bef' = "

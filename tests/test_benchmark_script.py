@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import http.server
 import importlib
 import io
@@ -40,6 +41,8 @@ def test_benchmark_script_reports_our_tap_on_small_contacts():
             "ours",
             "--streams",
             "contacts",
+            "--floor-rounds",
+            "2",
             "--json",
         ],
         cwd=ROOT,
@@ -84,12 +87,45 @@ def test_benchmark_script_reports_our_tap_on_small_contacts():
     assert floor["stream"] == "contacts"
     assert floor["records"] == 300
     assert floor["pages"] == 2  # 150 per page
-    assert floor["rounds"] == 3
-    assert len(floor["cpu_s_rounds"]) == 3
+    assert floor["rounds"] == 1  # one floor after the one round
+    assert floor["passes_per_round"] == 2
     assert floor["us_per_record"] > 0
+    assert floor["us_per_record_rounds"] == [floor["us_per_record"]]
+    assert ours["floor_us_per_record"] == floor["us_per_record"]
+    assert ours["cpu_over_floor_rounds"] == [ours["cpu_per_record_over_floor"]]
     assert ours["cpu_per_record_over_floor"] == pytest.approx(
         ours["cpu_us_per_record"] / floor["us_per_record"], rel=0.01
     )
+
+
+def test_each_round_is_set_against_the_floor_measured_after_it(scripts_on_path):
+    """The ratio is the median of each round's own ratio, not one median over another: a
+    round run while the machine was slow is compared with a floor measured as slowly."""
+    report = scripts_on_path("benchmark_report")
+    args = argparse.Namespace(latency_ms=0.0, rate_limit_per_min=None)
+
+    def run(cpu_s: float, floor_us: float) -> dict:
+        floor = {"stream": "contacts", "pages": 1, "records": 100, "us_per_record": floor_us}
+        return {
+            "wall_s": 1.0, "cpu_s": cpu_s, "records": {"contacts": 100}, "requests": 1,
+            "chain": 1, "chain_endpoint": "POST /contacts/search", "responses_429": 0,
+            "max_in_flight": 1, "peak_rss_mb": 50.0, "peak_tmpdir_mb": 0.0,
+            "requests_by_endpoint": {"POST /contacts/search": 1}, "floor": floor,
+        }  # fmt: skip
+
+    # 100 records: 0.01 s of CPU is 100 us/record.
+    runs = [run(0.010, 50.0), run(0.030, 100.0), run(0.012, 40.0)]
+    summary = report.summarize("ours", runs, args)
+    assert summary["cpu_over_floor_rounds"] == [2.0, 3.0, 3.0]
+    assert summary["cpu_per_record_over_floor"] == 3.0  # not 120 / 50 = 2.4
+    assert summary["floor_us_per_record"] == 50.0
+    floors = report.floor_summary([r["floor"] for r in runs], 1)
+    assert floors["us_per_record"] == 50.0
+    assert floors["us_per_record_rounds"] == [50.0, 100.0, 40.0]
+    assert (floors["rounds"], floors["passes_per_round"]) == (3, 1)
+    assert report.floor_summary([], 1) is None
+    del runs[1]["floor"]  # a round without a floor is left out of the ratio
+    assert report.summarize("ours", runs, args)["cpu_over_floor_rounds"] == [2.0, 3.0]
 
 
 def test_contacts_heavy_scale_is_the_issues_workspace(scripts_on_path):

@@ -11,6 +11,7 @@ off the base as a last line of defence.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 
@@ -66,8 +67,29 @@ def _base_origin_and_prefix(base_url: str) -> tuple[tuple[str, str, int | None],
     return _origin(base), _prefix(base)
 
 
+#: A link that is a plain absolute path: segments of letters, digits, `_` and `-` only, so no
+#: query, fragment, dot segment, escape or empty segment for `urljoin` to resolve.
+_PLAIN_PATH = re.compile(r"(?:/[A-Za-z0-9_-]+)+")
+
+
+@lru_cache(maxsize=8)
+def _plain_base(base_url: str) -> tuple[str, str, bool]:
+    """For the fast paths of `is_on_base` and `on_base`: the base without a trailing slash
+    (a URL that starts with it and a `/` is on it), its `scheme://netloc` as `urljoin` writes
+    it, and whether it has no path prefix."""
+    parts = urlsplit(base_url)
+    return base_url.rstrip("/"), f"{parts.scheme}://{parts.netloc}", not _prefix(parts)
+
+
 def is_on_base(url: str, base_url: str) -> bool:
     """Whether `url` is on the base: same scheme, host and port, under its path prefix."""
+    if url.startswith(_plain_base(base_url)[0] + "/"):
+        return True  # the base's own scheme and host, and a path under its prefix
+    return _parsed_on_base(url, base_url)
+
+
+def _parsed_on_base(url: str, base_url: str) -> bool:
+    """`is_on_base` by the parsed URLs (the general way)."""
     parts = urlsplit(url)
     origin, prefix = _base_origin_and_prefix(base_url)
     return _origin(parts) == origin and _under(parts.path, prefix)
@@ -86,8 +108,17 @@ def on_base(link: str, base_url: str, *, relative_to: str | None = None) -> str:
     path (the base's prefix, if it carries one, aside) gets the base's scheme, host, port and
     prefix, keeping its path and query.
     """
+    if relative_to is None and _PLAIN_PATH.fullmatch(link):
+        _, origin, no_prefix = _plain_base(base_url)
+        if no_prefix:
+            return origin + link  # what `urljoin` gives, on a base without a prefix
+    return _joined_on_base(link, base_url, relative_to)
+
+
+def _joined_on_base(link: str, base_url: str, relative_to: str | None) -> str:
+    """`on_base` by `urljoin` and the parsed URLs (the general way)."""
     url = urljoin(relative_to or base_url + "/", link)
-    if is_on_base(url, base_url):
+    if _parsed_on_base(url, base_url):
         return url
     parts, base = urlsplit(url), urlsplit(base_url)
     prefix = _prefix(base)
